@@ -1,0 +1,120 @@
+"""Auditor: mystery-shopper field audits. `create_app` wires settings, extensions and routes."""
+
+import logging
+from typing import Any
+
+from flask import Flask, flash, redirect, render_template, request, url_for
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from auditor import config as settings
+from auditor.errors import Conflict, DomainError, Unavailable
+from auditor.extensions import csrf, db, limiter, login_manager, migrate
+from auditor.problems import is_api_request, problem
+
+log = logging.getLogger(__name__)
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the application; `config` overrides the environment (tests use it)."""
+    app = Flask(
+        __name__,
+        template_folder="../templates",
+        static_folder="../static",
+        instance_relative_config=True,
+    )
+    app.config.from_mapping(settings.from_environment(app.instance_path))
+    app.config.update(config or {})
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension singletons and tune the database engine."""
+    from auditor.database import tune_engine
+
+    db.init_app(app)
+    with app.app_context():
+        tune_engine(db.engine)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(app.root_path + "/../migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    login_manager.init_app(app)
+    login_manager.login_view = "web_auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(_unauthorized)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    import auditor.auth  # noqa: F401  (registers the login loaders)
+
+
+def _unauthorized():
+    if is_api_request():
+        return problem(401, "Log in first.")
+    return redirect(url_for("web_auth.login", next=request.full_path.rstrip("?")))
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount the API and the pages."""
+    from auditor.api import register_api
+    from auditor.web import register_pages
+
+    register_api(app)
+    register_pages(app)
+
+    @app.get("/healthz")
+    def healthz():
+        """{"status": "ok"} once the database answers."""
+        db.session.execute(text("SELECT 1"))
+        return {"status": "ok"}
+
+
+def _domain_error(error: DomainError):
+    db.session.rollback()
+    headers = {"Retry-After": str(error.retry_after)} if error.retry_after else {}
+    if is_api_request():
+        return problem(error.status, error.detail, errors=error.errors, headers=headers)
+    if error.status in (401,):
+        return _unauthorized()
+    if error.status in (403, 404, 429, 503):
+        return render_template("error.html", error=error), error.status, headers
+    flash(error.detail, "error")
+    return redirect(request.referrer or url_for("web.home"))
+
+
+def _database_unavailable(error: OperationalError):
+    # a lock timeout or a dropped connection: nothing was committed, a retry is safe
+    log.warning("database unavailable: %s", error)
+    db.session.rollback()
+    return _domain_error(Unavailable("The database is busy or unreachable; retry shortly."))
+
+
+def _integrity_conflict(error: IntegrityError):
+    # a concurrent request won the race for a unique value
+    log.info("integrity conflict: %s", error.orig)
+    db.session.rollback()
+    return _domain_error(Conflict("This conflicts with data saved meanwhile; reload and retry."))
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Domain errors and transient database faults become problems (API) or pages."""
+    app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(OperationalError, _database_unavailable)
+    app.register_error_handler(IntegrityError, _integrity_conflict)
+
+
+def register_commands(app: Flask) -> None:
+    """The `flask` commands of DESIGN §11."""
+    from auditor.cli import register
+
+    register(app)

@@ -1,0 +1,82 @@
+"""The one place that decides who may see and do what (DESIGN §1).
+
+Role-wide denials raise Forbidden (403); anything outside one's scope is NotFound (404), so its
+existence is not revealed. Listings go through `visible_*` (a scoped SELECT), single objects
+through `get_*_for`.
+"""
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from auditor.errors import Forbidden, NotFound
+from auditor.models import Checklist, Location, Region, User, region_managers
+
+
+def require_role(user: User, *roles: str) -> None:
+    """Refuse (403) a user whose role is not among `roles`."""
+    if user.role not in roles:
+        raise Forbidden(f"This needs the role {' or '.join(roles)}.")
+
+
+def managed_region_ids(user: User) -> Select:
+    """The ids of the regions a manager is assigned to, as a subquery."""
+    return select(region_managers.c.region_id).where(region_managers.c.user_id == user.id)
+
+
+def visible_regions(user: User) -> Select:
+    """Regions the user may list: all for admins, their own for managers."""
+    require_role(user, "admin", "manager")
+    stmt = select(Region).order_by(Region.name)
+    if user.role == "manager":
+        stmt = stmt.where(Region.id.in_(managed_region_ids(user)))
+    return stmt
+
+
+def visible_locations(user: User) -> Select:
+    """Locations the user may list: all for admins, their regions' for managers."""
+    require_role(user, "admin", "manager")
+    stmt = select(Location).order_by(Location.code)
+    if user.role == "manager":
+        stmt = stmt.where(Location.region_id.in_(managed_region_ids(user)))
+    return stmt
+
+
+def get_region_for(session: Session, user: User, region_id: int) -> Region:
+    """One region in the user's scope, or 404."""
+    region = session.scalar(visible_regions(user).where(Region.id == region_id))
+    if region is None:
+        raise NotFound(f"Region {region_id} not found.")
+    return region
+
+
+def get_location_for(session: Session, user: User, location_id: int) -> Location:
+    """One location in the user's scope, or 404."""
+    location = session.scalar(visible_locations(user).where(Location.id == location_id))
+    if location is None:
+        raise NotFound(f"Location {location_id} not found.")
+    return location
+
+
+def visible_checklists(user: User) -> Select:
+    """Checklist versions the user may read: admins all, everyone else published ones."""
+    stmt = select(Checklist).order_by(Checklist.key, Checklist.version)
+    if user.role != "admin":
+        stmt = stmt.where(Checklist.status == "published")
+    return stmt
+
+
+def get_checklist_for(session: Session, user: User, checklist_id: int) -> Checklist:
+    """One checklist version the user may read, or 404 (drafts are the admins')."""
+    checklist = session.scalar(visible_checklists(user).where(Checklist.id == checklist_id))
+    if checklist is None:
+        raise NotFound(f"Checklist {checklist_id} not found.")
+    return checklist
+
+
+def get_user_for(session: Session, user: User, user_id: int) -> User:
+    """One user account for an admin to manage, or 404."""
+    require_role(user, "admin")
+    target = session.get(User, user_id)
+    if target is None:
+        raise NotFound(f"User {user_id} not found.")
+    return target

@@ -1,0 +1,162 @@
+"""Accounts: creating and changing users, authenticating them, and their API tokens."""
+
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from auditor import audit_log
+from auditor.errors import Conflict, Invalid
+from auditor.models import ROLES, ApiToken, Location, Region, User, utcnow
+from auditor.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def normalise_email(email: str) -> str:
+    """Emails compare case-insensitively: store and look them up lower-cased."""
+    return email.strip().lower()
+
+
+def find_by_email(session: Session, email: str) -> User | None:
+    """The user with this email, whatever its case."""
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise Invalid({"password": [f"Must be at least {MIN_PASSWORD_LENGTH} characters."]})
+
+
+def _regions(session: Session, region_ids: Iterable[int]) -> list[Region]:
+    wanted = set(region_ids)
+    regions = list(session.scalars(select(Region).where(Region.id.in_(wanted))))
+    missing = wanted - {r.id for r in regions}
+    if missing:
+        raise Invalid({"region_ids": [f"Unknown region {i}." for i in sorted(missing)]})
+    return regions
+
+
+def _check_role_fields(session: Session, role: str, region_ids: list[int], location_id) -> None:
+    if role not in ROLES:
+        raise Invalid({"role": [f"Must be one of: {', '.join(ROLES)}."]})
+    errors: dict[str, list[str]] = {}
+    if region_ids and role != "manager":
+        errors["region_ids"] = ["Only managers have regions."]
+    if location_id is not None and role != "staff":
+        errors["location_id"] = ["Only staff members have a home location."]
+    elif location_id is not None and session.get(Location, location_id) is None:
+        errors["location_id"] = [f"Unknown location {location_id}."]
+    if errors:
+        raise Invalid(errors)
+
+
+def create_user(session: Session, actor: User | None, **fields: Any) -> User:
+    """Create a user from `email, name, role, password[, region_ids, location_id]`."""
+    email = normalise_email(fields["email"])
+    region_ids = list(fields.get("region_ids") or [])
+    location_id = fields.get("location_id")
+    _check_role_fields(session, fields["role"], region_ids, location_id)
+    _check_password(fields["password"])
+    if find_by_email(session, email) is not None:
+        raise Conflict(f"A user with the email {email} exists already.")
+    user = User(
+        email=email,
+        name=fields["name"].strip(),
+        role=fields["role"],
+        password_hash=hash_password(fields["password"]),
+        location_id=location_id,
+        regions=_regions(session, region_ids),
+    )
+    session.add(user)
+    session.flush()
+    audit_log.record(session, actor, "user.create", "user", user.id, role=user.role)
+    return user
+
+
+def update_user(session: Session, actor: User | None, user: User, changes: Mapping) -> User:
+    """Apply a partial change; a new role, password or deactivation ends the user's sessions."""
+    role = changes.get("role", user.role)
+    region_ids = changes.get(
+        "region_ids", [r.id for r in user.regions] if role == "manager" else []
+    )
+    location_id = changes.get("location_id", user.location_id if role == "staff" else None)
+    _check_role_fields(session, role, region_ids, location_id)
+    if "email" in changes:
+        email = normalise_email(changes["email"])
+        other = find_by_email(session, email)
+        if other is not None and other.id != user.id:
+            raise Conflict(f"A user with the email {email} exists already.")
+        user.email = email
+    if "password" in changes:
+        _check_password(changes["password"])
+        user.password_hash = hash_password(changes["password"])
+    if "name" in changes:
+        user.name = changes["name"].strip()
+    ends_sessions = (
+        role != user.role or "password" in changes or changes.get("active", True) is False
+    )
+    user.role, user.location_id = role, location_id
+    user.regions = _regions(session, region_ids)
+    if "active" in changes:
+        user.active = changes["active"]
+    if ends_sessions:
+        end_sessions(session, user)
+    changed = sorted(k for k in changes if k != "password") + (
+        ["password"] if "password" in changes else []
+    )
+    audit_log.record(session, actor, "user.update", "user", user.id, fields=changed)
+    return user
+
+
+def end_sessions(session: Session, user: User) -> None:
+    """Invalidate every cookie session and API token the user holds."""
+    user.session_version += 1
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None; rehashes an outdated hash."""
+    user = find_by_email(session, email)
+    if user is None:
+        burn_verify_time(password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    return user
+
+
+def _token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(session: Session, user: User, lifetime: timedelta) -> tuple[str, ApiToken]:
+    """A new random bearer token; only its SHA-256 is stored."""
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    # a phone that logs in again and again leaves expired tokens behind: sweep the user's own
+    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at <= now))
+    token = ApiToken(user=user, token_hash=_token_hash(raw), expires_at=now + lifetime)
+    session.add(token)
+    return raw, token
+
+
+def token_owner(
+    session: Session, raw: str, now: datetime | None = None
+) -> tuple[User, ApiToken] | None:
+    """The active user holding an unexpired token, with the token; None otherwise."""
+    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    if token is None or token.expires_at <= (now or utcnow()) or not token.user.active:
+        return None
+    return token.user, token
+
+
+def revoke_token(session: Session, token: ApiToken) -> None:
+    """Delete one token: it answers 401 from now on."""
+    session.delete(token)

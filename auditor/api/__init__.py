@@ -1,0 +1,58 @@
+"""The JSON API under /api/v1: blueprints, authentication and error translation."""
+
+import marshmallow as ma
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask import Flask, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms import ValidationError
+
+from auditor.api import auth, checklists, locations, me, regions, users
+from auditor.api.base import Api
+from auditor.auth import auth_method
+from auditor.database import SAFE_METHODS
+from auditor.errors import Forbidden, Unauthorized
+from auditor.extensions import csrf
+
+api = Api()
+
+BLUEPRINTS = (auth.blp, me.blp, regions.blp, locations.blp, users.blp, checklists.blp)
+# reachable without credentials: logging in and the API's own description
+PUBLIC = frozenset({("auth.Tokens", "POST"), ("api-docs.openapi_json", "GET")})
+
+
+def _require_credentials() -> None:
+    if not request.path.startswith("/api/") or request.url_rule is None:
+        return  # not ours, or a routing error (404/405) that answers on its own
+    if (request.endpoint, request.method) in PUBLIC:
+        return
+    if not current_user.is_authenticated:
+        raise Unauthorized("Log in: send `Authorization: Bearer <token>`.")
+    if auth_method() == "session" and request.method not in SAFE_METHODS:
+        # a cookie rides along on cross-site requests; a header a foreign page cannot set
+        try:
+            validate_csrf(request.headers.get("X-CSRF-Token"))
+        except (ValidationError, CSRFError) as error:
+            raise Forbidden("Send the page's CSRF token in X-CSRF-Token.") from error
+
+
+def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
+    """OpenAPI component names: `Location`, and `LocationPatch` for a PATCH body."""
+    cls = resolve_schema_cls(schema)
+    name = cls.__name__.removesuffix("Schema") or cls.__name__
+    return name + "Patch" if isinstance(schema, ma.Schema) and schema.partial else name
+
+
+def register_api(app: Flask) -> None:
+    """Mount every API blueprint and its guards on the app."""
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
+    api.init_app(app, spec_kwargs={"marshmallow_plugin": plugin})
+    api.spec.components.security_scheme(
+        "bearer", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
+    )
+    api.spec.options["security"] = [{"bearer": []}]
+    for blueprint in BLUEPRINTS:
+        csrf.exempt(blueprint)  # checked in _require_credentials, cookie sessions only
+        api.register_blueprint(blueprint)
+    app.before_request(_require_credentials)

@@ -1,0 +1,79 @@
+"""Checklists: admins post and publish definitions; everyone reads published versions."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from auditor import access, checklists
+from auditor.api.common import PageArgs, page_schema, paginate
+from auditor.checklist_definition import ChecklistDefinitionSchema
+from auditor.extensions import db
+from auditor.models import CHECKLIST_STATUSES, Checklist
+
+blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", description="Checklists")
+
+
+class ChecklistSchema(ChecklistDefinitionSchema):
+    """A version as the API reads it: the definition plus its identity and status."""
+
+    id = ma.fields.Integer(dump_only=True)
+    version = ma.fields.Integer(dump_only=True)
+    status = ma.fields.String(dump_only=True)
+    created_at = ma.fields.AwareDateTime(dump_only=True)
+    published_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
+
+
+class ChecklistArgs(PageArgs):
+    key = ma.fields.String()
+    status = ma.fields.String(validate=ma.validate.OneOf(CHECKLIST_STATUSES))
+
+
+def _page(page: dict) -> dict:
+    return {**page, "items": [checklists.document_of(c) for c in page["items"]]}
+
+
+@blp.route("")
+class Checklists(MethodView):
+    @blp.arguments(ChecklistArgs, location="query")
+    @blp.response(200, page_schema(ChecklistSchema))
+    def get(self, args):
+        """Checklist versions the caller may read (non-admins: published only)."""
+        stmt = checklists.with_questions(access.visible_checklists(current_user))
+        if "key" in args:
+            stmt = stmt.where(Checklist.key == args.pop("key"))
+        if "status" in args:
+            stmt = stmt.where(Checklist.status == args.pop("status"))
+        return _page(paginate(db.session, stmt, **args))
+
+    @blp.arguments(ChecklistDefinitionSchema)
+    @blp.response(201, ChecklistSchema)
+    @blp.alt_response(200, schema=ChecklistSchema, description="The latest draft was replaced")
+    def post(self, definition):
+        """Save a definition: a new draft version, or a replacement of the latest draft."""
+        access.require_role(current_user, "admin")
+        checklist, created = checklists.save_definition(db.session, current_user, definition)
+        db.session.commit()
+        return checklists.document_of(checklist), 201 if created else 200
+
+
+@blp.route("/<int:checklist_id>")
+class ChecklistItem(MethodView):
+    @blp.response(200, ChecklistSchema)
+    def get(self, checklist_id):
+        """One checklist version."""
+        return checklists.document_of(
+            access.get_checklist_for(db.session, current_user, checklist_id)
+        )
+
+
+@blp.route("/<int:checklist_id>/publish")
+class ChecklistPublish(MethodView):
+    @blp.response(200, ChecklistSchema)
+    def post(self, checklist_id):
+        """Publish a draft version; it never changes afterwards."""
+        access.require_role(current_user, "admin")
+        checklist = access.get_checklist_for(db.session, current_user, checklist_id)
+        checklists.publish(db.session, current_user, checklist)
+        db.session.commit()
+        return checklists.document_of(checklist)

@@ -1,0 +1,45 @@
+"""Shapes every API resource shares: pagination, list envelopes, query arguments."""
+
+from functools import cache
+
+import marshmallow as ma
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+MAX_PER_PAGE = 200
+
+
+class QuerySchema(ma.Schema):
+    """Query strings ignore what they do not know (cache busters, tracking parameters)."""
+
+    class Meta:
+        unknown = ma.EXCLUDE
+
+
+class PageArgs(QuerySchema):
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    per_page = ma.fields.Integer(
+        load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
+    )
+
+
+@cache
+def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
+    """The `{items, total, page, per_page}` envelope around one item schema."""
+    name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
+    return ma.Schema.from_dict(
+        {
+            "items": ma.fields.List(ma.fields.Nested(item_schema)),
+            "total": ma.fields.Integer(),
+            "page": ma.fields.Integer(),
+            "per_page": ma.fields.Integer(),
+        },
+        name=name,
+    )
+
+
+def paginate(session: Session, stmt: Select, page: int, per_page: int) -> dict:
+    """One page of `stmt`'s rows with the total count: two queries, whatever the size."""
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return {"items": rows, "total": total, "page": page, "per_page": per_page}

@@ -1,0 +1,78 @@
+"""Locations (stores): admins manage them, managers read their regions'."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+
+from auditor import access, organisation
+from auditor.api.common import PageArgs, page_schema, paginate
+from auditor.extensions import db
+from auditor.models import Location
+
+blp = Blueprint("locations", __name__, url_prefix="/api/v1/locations", description="Locations")
+
+
+class LocationSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    code = ma.fields.String(
+        required=True,
+        validate=[
+            ma.validate.Length(min=1, max=40),
+            ma.validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Letters, digits, . _ -"),
+        ],
+    )
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    region_id = ma.fields.Integer(required=True, strict=True)
+    address = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
+    lat = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-90, max=90))
+    lon = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-180, max=180))
+    timezone = ma.fields.String(load_default="UTC", validate=organisation.validate_timezone)
+    active = ma.fields.Boolean(load_default=True)
+
+
+class LocationArgs(PageArgs):
+    region_id = ma.fields.Integer()
+    active = ma.fields.Boolean()
+
+
+@blp.route("")
+class Locations(MethodView):
+    @blp.arguments(LocationArgs, location="query")
+    @blp.response(200, page_schema(LocationSchema))
+    def get(self, args):
+        """Locations in the caller's scope, optionally of one region."""
+        stmt = access.visible_locations(current_user)
+        if "region_id" in args:
+            stmt = stmt.where(Location.region_id == args.pop("region_id"))
+        if "active" in args:
+            stmt = stmt.where(Location.active == args.pop("active"))
+        return paginate(db.session, stmt, **args)
+
+    @blp.arguments(LocationSchema)
+    @blp.response(201, LocationSchema)
+    @blp.alt_response(409, description="A location with this code exists")
+    def post(self, data):
+        """Create a location (admin)."""
+        access.require_role(current_user, "admin")
+        location = organisation.create_location(db.session, current_user, data)
+        db.session.commit()
+        return location
+
+
+@blp.route("/<int:location_id>")
+class LocationItem(MethodView):
+    @blp.response(200, LocationSchema)
+    def get(self, location_id):
+        """One location in the caller's scope."""
+        return access.get_location_for(db.session, current_user, location_id)
+
+    @blp.arguments(LocationSchema(partial=True))
+    @blp.response(200, LocationSchema)
+    def patch(self, data, location_id):
+        """Change a location (admin)."""
+        access.require_role(current_user, "admin")
+        location = access.get_location_for(db.session, current_user, location_id)
+        organisation.update_location(db.session, current_user, location, data)
+        db.session.commit()
+        return location

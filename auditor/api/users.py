@@ -1,0 +1,79 @@
+"""User accounts (admin)."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy import select
+
+from auditor import access, accounts
+from auditor.api.common import PageArgs, page_schema, paginate
+from auditor.extensions import db
+from auditor.models import ROLES, User
+
+blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="User accounts")
+
+
+class UserSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
+    password = ma.fields.String(
+        required=True, load_only=True, validate=ma.validate.Length(max=1024)
+    )
+    region_ids = ma.fields.List(ma.fields.Integer(strict=True), load_default=list)
+    location_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
+    active = ma.fields.Boolean(load_default=True)
+
+    @ma.post_dump(pass_original=True)
+    def add_region_ids(self, data, user, **_kwargs):
+        """Managers' regions read as ids."""
+        data["region_ids"] = [region.id for region in user.regions]
+        return data
+
+
+class UserArgs(PageArgs):
+    role = ma.fields.String(validate=ma.validate.OneOf(ROLES))
+
+
+@blp.route("")
+class Users(MethodView):
+    @blp.arguments(UserArgs, location="query")
+    @blp.response(200, page_schema(UserSchema))
+    def get(self, args):
+        """All users (admin), optionally of one role."""
+        access.require_role(current_user, "admin")
+        stmt = select(User).order_by(User.id)
+        if "role" in args:
+            stmt = stmt.where(User.role == args.pop("role"))
+        return paginate(db.session, stmt, **args)
+
+    @blp.arguments(UserSchema)
+    @blp.response(201, UserSchema)
+    @blp.alt_response(409, description="A user with this email exists")
+    def post(self, data):
+        """Create a user of any role (admin)."""
+        access.require_role(current_user, "admin")
+        active = data.pop("active")
+        user = accounts.create_user(db.session, current_user, **data)
+        user.active = active
+        db.session.commit()
+        return user
+
+
+@blp.route("/<int:user_id>")
+class UserItem(MethodView):
+    @blp.response(200, UserSchema)
+    def get(self, user_id):
+        """One user (admin)."""
+        return access.get_user_for(db.session, current_user, user_id)
+
+    @blp.arguments(UserSchema(partial=True))
+    @blp.response(200, UserSchema)
+    def patch(self, data, user_id):
+        """Change a user; a role change, new password or deactivation ends their sessions."""
+        user = access.get_user_for(db.session, current_user, user_id)
+        accounts.update_user(db.session, current_user, user, data)
+        db.session.commit()
+        return user

@@ -1,0 +1,124 @@
+"""`flask` commands: create-user, seed-demo, checklist import/export (DESIGN §11)."""
+
+import json
+import sys
+
+import click
+from flask import Flask
+from sqlalchemy import select
+
+from auditor import accounts, checklists, demo
+from auditor.errors import DomainError
+from auditor.extensions import db
+from auditor.models import ROLES, Location, Region
+
+
+def _fail(error: DomainError) -> None:
+    db.session.rollback()
+    details = "".join(
+        f"\n  {field}: {'; '.join(messages)}" for field, messages in (error.errors or {}).items()
+    )
+    raise click.ClickException(f"{error.detail}{details}")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--password", required=True)
+@click.option("--region", "regions", multiple=True, help="Region name (managers; repeatable).")
+@click.option("--location", "location_code", help="Home location code (staff).")
+def create_user(email, name, role, password, regions, location_code):
+    """Create a user account."""
+    region_ids = []
+    for region_name in regions:
+        region = db.session.scalar(select(Region).where(Region.name == region_name))
+        if region is None:
+            raise click.ClickException(f"No region named {region_name!r}.")
+        region_ids.append(region.id)
+    location_id = None
+    if location_code:
+        location = db.session.scalar(select(Location).where(Location.code == location_code))
+        if location is None:
+            raise click.ClickException(f"No location with the code {location_code!r}.")
+        location_id = location.id
+    try:
+        user = accounts.create_user(
+            db.session,
+            None,
+            email=email,
+            name=name,
+            role=role,
+            password=password,
+            region_ids=region_ids,
+            location_id=location_id,
+        )
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+def _print_logins(logins) -> None:
+    click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+    for login in logins:
+        click.echo(f"  {login.role:<8} {login.email:<40} {login.name}")
+
+
+@click.command("seed-demo")
+@click.option("--seed", default=1, show_default=True, help="Random seed: same seed, same data.")
+@click.option("--if-empty", is_flag=True, help="Do nothing (but print the logins) if data exists.")
+def seed_demo(seed, if_empty):
+    """Load the demo data set into an empty database and print the demo logins."""
+    if not demo.is_empty(db.session):
+        if if_empty:
+            click.echo("The database has data already; demo not loaded.")
+            _print_logins(demo.demo_logins(db.session))
+            return
+        raise click.ClickException("The database is not empty; seed-demo needs an empty one.")
+    logins = demo.seed(db.session, seed)
+    db.session.commit()
+    click.echo("Demo data loaded.")
+    _print_logins(logins)
+
+
+@click.group("checklist")
+def checklist_group():
+    """Import and export checklist definitions."""
+
+
+@checklist_group.command("import")
+@click.argument("file", type=click.File("r"))
+@click.option("--publish", is_flag=True, help="Publish the version right away.")
+def checklist_import(file, publish):
+    """Save a definition from a JSON file as a draft version (or replace the latest draft)."""
+    try:
+        definition = checklists.parse_definition(json.load(file))
+        checklist, created = checklists.save_definition(db.session, None, definition)
+        if publish:
+            checklists.publish(db.session, None, checklist)
+    except json.JSONDecodeError as error:
+        raise click.ClickException(f"{file.name} is not JSON: {error}") from error
+    except DomainError as error:
+        _fail(error)
+    db.session.commit()
+    verb = "Created" if created else "Replaced draft"
+    click.echo(f"{verb} {checklist.key} version {checklist.version} ({checklist.status}).")
+
+
+@checklist_group.command("export")
+@click.argument("key")
+def checklist_export(key):
+    """Print the latest version of a checklist as JSON."""
+    try:
+        definition = checklists.export_definition(db.session, key)
+    except DomainError as error:
+        _fail(error)
+    json.dump(definition, sys.stdout, indent=2, ensure_ascii=False)
+    click.echo()
+
+
+def register(app: Flask) -> None:
+    """Add the commands to the app's CLI."""
+    for command in (create_user, seed_demo, checklist_group):
+        app.cli.add_command(command)

@@ -1,0 +1,78 @@
+"""Settings from the environment, with embedded defaults that need nothing but Python."""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULT_DATABASE_URL = "sqlite:///auditor.db"  # relative: Flask-SQLAlchemy puts it in instance/
+
+
+def database_url(raw: str | None) -> str:
+    """Normalise a database URL: `postgres://` and bare `postgresql://` mean psycopg 3."""
+    if not raw:
+        return DEFAULT_DATABASE_URL
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix) :]
+    return raw
+
+
+def instance_secret_key(instance_path: str) -> str:
+    """A secret key kept in the instance folder, so every worker and restart shares it."""
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        candidate = path.with_suffix(f".{os.getpid()}.tmp")
+        candidate.write_text(secrets.token_urlsafe(48))
+        candidate.chmod(0o600)
+        # rename is atomic: workers racing at first start all end up reading one key
+        if not path.exists():
+            candidate.replace(path)
+        else:
+            candidate.unlink()
+    return path.read_text().strip()
+
+
+def _int(name: str, default: int) -> int:
+    return int(os.environ.get(name, default))
+
+
+def from_environment(instance_path: str) -> dict:
+    """Build the configuration mapping from environment variables."""
+    env = os.environ.get("AUDITOR_ENV", "production")
+    development = env == "development"
+    return {
+        "AUDITOR_ENV": env,
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MEDIA_DIR": os.environ.get("MEDIA_DIR") or os.path.join(instance_path, "media"),
+        "MEDIA_URL": os.environ.get("MEDIA_URL", ""),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10/minute"),
+        "RANKING_PRIOR_WEIGHT": float(os.environ.get("RANKING_PRIOR_WEIGHT", 3)),
+        "API_TOKEN_LIFETIME": timedelta(days=_int("API_TOKEN_LIFETIME_DAYS", 30)),
+        # idle lifetime: a permanent session cookie refreshed on each request
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=_int("SESSION_IDLE_MINUTES", 120)),
+        "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=_int("SESSION_ABSOLUTE_HOURS", 12)),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": not development,
+        "REMEMBER_COOKIE_SECURE": not development,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # photos may be 20 MB; leave room for a multipart envelope around one
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 21 * 1024 * 1024),
+        "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
+        "PHOTO_MAX_PIXELS": _int("PHOTO_MAX_PIXELS", 50_000_000),
+        "PASSWORD_TIME_COST": _int("PASSWORD_TIME_COST", 3),
+        "PASSWORD_MEMORY_COST": _int("PASSWORD_MEMORY_COST", 65536),
+        "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
+        "API_TITLE": "Auditor API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session it belongs to
+    }

@@ -1,0 +1,35 @@
+"""Engine tuning: SQLite gets foreign keys, WAL, a busy timeout and write locks up front."""
+
+from flask import has_request_context, request
+from sqlalchemy import Engine, event
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+def _wants_write_lock() -> bool:
+    # a request that may write takes SQLite's write lock when its transaction begins: with
+    # pysqlite's deferred default, a check-then-insert of two requests interleaves
+    return not has_request_context() or request.method not in SAFE_METHODS
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, see _on_sqlite_begin
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _on_sqlite_begin(connection) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
+
+
+def tune_engine(engine: Engine) -> None:
+    """Install the per-backend connection settings on one engine."""
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)

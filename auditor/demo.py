@@ -1,0 +1,228 @@
+"""A deterministic demo data set: regions, stores, people and the default checklist."""
+
+import random
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from auditor import accounts, checklists, organisation
+from auditor.models import Location, User
+
+DEMO_PASSWORD = "demo-pass"
+DEMO_DOMAIN = "example.com"
+
+
+class Store(NamedTuple):
+    code: str
+    name: str
+    address: str
+    lat: float
+    lon: float
+    timezone: str
+
+
+STORES = {
+    "North": [
+        Store(
+            "HAM-01",
+            "Hamburg Mönckebergstraße",
+            "Mönckebergstraße 7, Hamburg",
+            53.5507,
+            10.0003,
+            "Europe/Berlin",
+        ),
+        Store(
+            "HAM-02",
+            "Hamburg Altona",
+            "Ottenser Hauptstraße 10, Hamburg",
+            53.5523,
+            9.9352,
+            "Europe/Berlin",
+        ),
+        ("BRE-01", "Bremen Obernstraße", "Obernstraße 2, Bremen", 53.0766, 8.8058, "Europe/Berlin"),
+        Store(
+            "HAN-01",
+            "Hannover Georgstraße",
+            "Georgstraße 20, Hannover",
+            52.3743,
+            9.7384,
+            "Europe/Berlin",
+        ),
+    ],
+    "Central": [
+        Store(
+            "FRA-01",
+            "Frankfurt Zeil",
+            "Zeil 90, Frankfurt am Main",
+            50.1146,
+            8.6842,
+            "Europe/Berlin",
+        ),
+        Store(
+            "KOE-01",
+            "Köln Schildergasse",
+            "Schildergasse 32, Köln",
+            50.9367,
+            6.9531,
+            "Europe/Berlin",
+        ),
+        Store(
+            "DUS-01",
+            "Düsseldorf Königsallee",
+            "Königsallee 60, Düsseldorf",
+            51.2225,
+            6.7797,
+            "Europe/Berlin",
+        ),
+        Store(
+            "LEI-01",
+            "Leipzig Petersstraße",
+            "Petersstraße 15, Leipzig",
+            51.3378,
+            12.3746,
+            "Europe/Berlin",
+        ),
+    ],
+    "South": [
+        Store(
+            "MUC-01",
+            "München Kaufingerstraße",
+            "Kaufingerstraße 9, München",
+            48.1375,
+            11.5714,
+            "Europe/Berlin",
+        ),
+        Store(
+            "MUC-02",
+            "München Leopoldstraße",
+            "Leopoldstraße 45, München",
+            48.1600,
+            11.5860,
+            "Europe/Berlin",
+        ),
+        Store(
+            "STR-01",
+            "Stuttgart Königstraße",
+            "Königstraße 27, Stuttgart",
+            48.7770,
+            9.1780,
+            "Europe/Berlin",
+        ),
+        Store(
+            "NUE-01",
+            "Nürnberg Breite Gasse",
+            "Breite Gasse 50, Nürnberg",
+            49.4500,
+            11.0730,
+            "Europe/Berlin",
+        ),
+    ],
+}
+AUDITORS = ["Alex Auditor", "Bea Brandt", "Cem Demir"]
+FIRST_NAMES = [
+    "Anna",
+    "Ben",
+    "Clara",
+    "David",
+    "Elif",
+    "Felix",
+    "Greta",
+    "Hannes",
+    "Ida",
+    "Jonas",
+    "Kira",
+    "Luca",
+    "Mia",
+    "Noah",
+    "Ole",
+    "Paula",
+    "Rosa",
+    "Sami",
+    "Tara",
+    "Udo",
+    "Vera",
+    "Wim",
+    "Yara",
+    "Zoe",
+]
+LAST_NAMES = [
+    "Becker",
+    "Fischer",
+    "Hoffmann",
+    "Klein",
+    "Koch",
+    "Krüger",
+    "Lang",
+    "Meyer",
+    "Neumann",
+    "Richter",
+    "Schulz",
+    "Wagner",
+    "Weber",
+    "Wolf",
+    "Zimmermann",
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    role: str
+    name: str
+
+
+def is_empty(session: Session) -> bool:
+    """True when no user exists yet: the demo is loaded only into an empty database."""
+    return not session.scalar(select(func.count()).select_from(User))
+
+
+def _slug(name: str) -> str:
+    return name.split()[0].lower()
+
+
+def seed(session: Session, seed: int = 1) -> list[DemoLogin]:
+    """Load the demo organisation and the default checklist; answers the demo logins."""
+    rng = random.Random(seed)
+    make = lambda **fields: accounts.create_user(session, None, password=DEMO_PASSWORD, **fields)  # noqa: E731
+    make(email=f"admin@{DEMO_DOMAIN}", name="Ada Admin", role="admin")
+    for region_name, stores in STORES.items():
+        region = organisation.create_region(session, None, region_name)
+        make(
+            email=f"manager.{region_name.lower()}@{DEMO_DOMAIN}",
+            name=f"{region_name} Manager",
+            role="manager",
+            region_ids=[region.id],
+        )
+        for store in stores:
+            location = organisation.create_location(
+                session, None, {**store._asdict(), "region_id": region.id}
+            )
+            _staff_for(session, rng, location, make)
+    for name in AUDITORS:
+        make(email=f"{_slug(name)}@{DEMO_DOMAIN}", name=name, role="auditor")
+    definition = checklists.parse_definition(checklists.default_definition())
+    checklist, _created = checklists.save_definition(session, None, definition)
+    checklists.publish(session, None, checklist)
+    return demo_logins(session)
+
+
+def _staff_for(session: Session, rng: random.Random, location: Location, make) -> None:
+    for index in range(2):
+        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+        email = f"staff.{location.code.lower()}.{index + 1}@{DEMO_DOMAIN}"
+        make(email=email, name=name, role="staff", location_id=location.id)
+
+
+def demo_logins(session: Session) -> list[DemoLogin]:
+    """One demo account per role and region, as printed after seeding."""
+    users = session.scalars(
+        select(User).where(User.email.like(f"%@{DEMO_DOMAIN}")).order_by(User.id)
+    ).all()
+    shown, per_role = [], {"admin": 1, "manager": 3, "auditor": 3, "staff": 2}
+    for user in users:
+        if per_role.get(user.role, 0) > 0:
+            per_role[user.role] -= 1
+            shown.append(DemoLogin(user.email, user.role, user.name))
+    return sorted(shown, key=lambda login: list(per_role).index(login.role))

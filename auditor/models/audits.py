@@ -1,0 +1,153 @@
+"""Planned visits, audits and what an audit holds: answers, section scores, staff, photos."""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, Uuid
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from auditor.models.base import Base, JSONType, utcnow
+from auditor.models.checklists import Checklist
+from auditor.models.org import Location
+from auditor.models.users import User
+
+ASSIGNMENT_STATUSES = ("open", "done", "cancelled")
+AUDIT_STATUSES = ("draft", "submitted", "returned", "approved")
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    __table_args__ = (Index("ix_assignments_auditor_status", "auditor_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"))
+    due_from: Mapped[datetime]
+    due_to: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    location: Mapped[Location] = relationship()
+    auditor: Mapped[User] = relationship(foreign_keys=[auditor_id])
+    checklist: Mapped[Checklist] = relationship()
+
+
+audit_staff = Table(
+    "audit_staff",
+    Base.metadata,
+    Column("audit_id", ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True),
+    # scorecards look audits up by staff member
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Audit(Base):
+    __tablename__ = "audits"
+    __table_args__ = (
+        # rankings and scorecards: approved audits per location in a finished_at window; the
+        # score rides along so the GROUP BY reads the index alone
+        Index(
+            "ix_audits_status_location_finished",
+            "status",
+            "location_id",
+            "finished_at",
+            "score_overall",
+        ),
+        Index("ix_audits_status_finished", "status", "finished_at"),
+        Index("ix_audits_auditor_status", "auditor_id", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # client-generated
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"))
+    checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"), index=True)
+    assignment_id: Mapped[int | None] = mapped_column(ForeignKey("assignments.id"), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    review_note: Mapped[str] = mapped_column(Text, default="")
+    geo_lat: Mapped[float | None]
+    geo_lon: Mapped[float | None]
+    geo_accuracy: Mapped[float | None]
+    # metres between the start position and the location; far_from_location when > 300
+    distance_m: Mapped[float | None]
+    far_from_location: Mapped[bool] = mapped_column(default=False)
+    staff_names: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    score_overall: Mapped[float | None]
+    critical_failed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    auditor: Mapped[User] = relationship(foreign_keys=[auditor_id])
+    location: Mapped[Location] = relationship()
+    checklist: Mapped[Checklist] = relationship()
+    assignment: Mapped[Assignment | None] = relationship()
+    staff: Mapped[list[User]] = relationship(secondary=audit_staff, order_by=User.id)
+    answers: Mapped[list["Answer"]] = relationship(
+        back_populates="audit", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+    section_scores: Mapped[list["AuditSectionScore"]] = relationship(
+        back_populates="audit", cascade="all, delete-orphan"
+    )
+    photos: Mapped[list["Photo"]] = relationship(
+        back_populates="audit", cascade="all, delete-orphan", order_by="Photo.created_at"
+    )
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("audit_id", "question_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("audits.id", ondelete="CASCADE"))
+    question_key: Mapped[str] = mapped_column(String(64), index=True)
+    value: Mapped[Any | None] = mapped_column(JSONType)
+    na: Mapped[bool] = mapped_column(default=False)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    earned: Mapped[float | None]
+    possible: Mapped[float | None]
+
+    audit: Mapped[Audit] = relationship(back_populates="answers")
+
+
+class AuditSectionScore(Base):
+    """One row per section of an audit, so section rankings aggregate in SQL."""
+
+    __tablename__ = "audit_section_scores"
+
+    audit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("audits.id", ondelete="CASCADE"), primary_key=True
+    )
+    section_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[float | None]
+
+    audit: Mapped[Audit] = relationship(back_populates="section_scores")
+
+
+class Photo(Base):
+    __tablename__ = "photos"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)  # client-generated
+    audit_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("audits.id", ondelete="CASCADE"), index=True
+    )
+    question_key: Mapped[str | None] = mapped_column(String(64))
+    # sha-256 of the uploaded bytes (idempotency) and of the stored display image (content address)
+    upload_hash: Mapped[str] = mapped_column(String(64))
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    bytes: Mapped[int]
+    taken_at: Mapped[datetime | None]
+    gps_lat: Mapped[float | None]  # from EXIF, never served
+    gps_lon: Mapped[float | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    audit: Mapped[Audit] = relationship(back_populates="photos")

@@ -1,0 +1,52 @@
+"""Logging in and out of the pages (session cookie, CSRF-protected forms)."""
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
+
+from auditor.api.auth import log_in
+from auditor.auth import start_session
+from auditor.errors import TooManyRequests, Unauthorized
+from auditor.extensions import db
+
+bp = Blueprint("web_auth", __name__)
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` when it is a path on this site, else None (no open redirects)."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """The login form; on success, go where the user was heading (on this site only)."""
+    if request.method == "GET":
+        return render_template("login.html", next=request.args.get("next", ""))
+    email = request.form.get("email", "")
+    try:
+        user = log_in(email, request.form.get("password", ""))
+    except (Unauthorized, TooManyRequests) as error:
+        headers = {"Retry-After": str(error.retry_after)} if error.retry_after else {}
+        page = render_template(
+            "login.html", error=error.detail, email=email, next=request.form.get("next", "")
+        )
+        return page, error.status, headers
+    start_session(user)
+    db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("web.home"))
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    """End this login everywhere: the old cookie stops working even if replayed."""
+    user = current_user._get_current_object()
+    user.session_version += 1
+    db.session.commit()
+    logout_user()
+    session.clear()
+    return redirect(url_for("web_auth.login"))

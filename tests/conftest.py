@@ -1,0 +1,158 @@
+"""Shared fixtures: one schema per run (built by the migrations), emptied after every test.
+
+TEST_DATABASE_URL picks the database (PostgreSQL in CI's second run); the default is a SQLite
+file, so that servers started by tests in other processes see the same data.
+"""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+
+from auditor import create_app
+from auditor.config import database_url
+from auditor.extensions import db
+from auditor.models import Base
+from tests.factories import PASSWORD, LocationFactory, RegionFactory, UserFactory
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory) -> str:
+    """The test database; PostgreSQL's schema is dropped and rebuilt once per run."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    url = database_url(url)
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def test_config(database_uri: str, media_dir: str) -> dict:
+    """Settings for a test app: the test database, cheap hashing, no secure cookies."""
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret",
+        "SQLALCHEMY_DATABASE_URI": database_uri,
+        "MEDIA_DIR": media_dir,
+        "PASSWORD_TIME_COST": 1,
+        "PASSWORD_MEMORY_COST": 8,
+        "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture(scope="session")
+def _schema(database_uri, tmp_path_factory) -> None:
+    app = create_app(test_config(database_uri, str(tmp_path_factory.mktemp("media"))))
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+
+
+def _empty_all_tables() -> None:
+    tables = list(reversed(Base.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        names = ", ".join(table.name for table in tables)
+        db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(table.delete())
+    db.session.commit()
+
+
+@pytest.fixture
+def app(_schema, database_uri, tmp_path) -> Iterator[Flask]:
+    """A fresh app on the test database, inside an app context; tables emptied afterwards."""
+    app = create_app(test_config(database_uri, str(tmp_path / "media")))
+    with app.app_context():
+        yield app
+        db.session.rollback()
+        _empty_all_tables()
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class ApiClient:
+    """A test client that sends one user's bearer token with every request."""
+
+    def __init__(self, client: FlaskClient, token: str, user):
+        self.client, self.token, self.user = client, token, user
+
+    def _send(self, method: str, path: str, **kwargs):
+        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        return self.client.open(path, method=method, headers=headers, **kwargs)
+
+    def get(self, path, **kwargs):
+        return self._send("GET", path, **kwargs)
+
+    def post(self, path, **kwargs):
+        return self._send("POST", path, **kwargs)
+
+    def put(self, path, **kwargs):
+        return self._send("PUT", path, **kwargs)
+
+    def patch(self, path, **kwargs):
+        return self._send("PATCH", path, **kwargs)
+
+    def delete(self, path, **kwargs):
+        return self._send("DELETE", path, **kwargs)
+
+
+def token_for(client: FlaskClient, email: str, password: str = PASSWORD) -> str:
+    """Log in through the API and answer the bearer token."""
+    response = client.post("/api/v1/auth/token", json={"email": email, "password": password})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["token"]
+
+
+@pytest.fixture
+def login_as(app, client):
+    """`login_as("manager", regions=[...])`: a new user of that role, logged in via the API."""
+
+    def login(role: str, **fields) -> ApiClient:
+        user = UserFactory(role=role, **fields)
+        return ApiClient(client, token_for(client, user.email), user)
+
+    return login
+
+
+@pytest.fixture
+def admin(login_as) -> ApiClient:
+    return login_as("admin")
+
+
+@pytest.fixture
+def region(app):
+    return RegionFactory()
+
+
+@pytest.fixture
+def location(region):
+    return LocationFactory(region=region)
+
+
+def problem_of(response) -> dict:
+    """The problem+json body of an error response, checked for RFC 9457 shape."""
+    assert response.mimetype == "application/problem+json", response.data[:200]
+    body = response.get_json()
+    assert body["status"] == response.status_code
+    assert {"type", "title", "status", "detail"} <= set(body)
+    return body

@@ -9,8 +9,9 @@ SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 def _wants_write_lock() -> bool:
     # a request that may write takes SQLite's write lock when its transaction begins: with
-    # pysqlite's deferred default, a check-then-insert of two requests interleaves
-    return not has_request_context() or request.method not in SAFE_METHODS
+    # pysqlite's deferred default, a check-then-insert of two requests interleaves. Reads, and
+    # work outside requests (CLI, scripts), begin deferred so they never queue behind writers.
+    return has_request_context() and request.method not in SAFE_METHODS
 
 
 def _on_sqlite_connect(dbapi_connection, _record) -> None:

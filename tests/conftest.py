@@ -50,11 +50,17 @@ def test_config(database_uri: str, media_dir: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def _schema(database_uri, tmp_path_factory) -> None:
+def data_app(database_uri, tmp_path_factory) -> Flask:
+    """The tests' own side of the database, built by the migrations once per run.
+
+    Factories and assertions run in this app's context. The app under test is another Flask
+    object, so each of its requests gets a fresh app context (fresh `g`, fresh session) as in
+    production; Flask would otherwise reuse a context the test had pushed for the same app.
+    """
     app = create_app(test_config(database_uri, str(tmp_path_factory.mktemp("media"))))
     with app.app_context():
         upgrade()
-        db.engine.dispose()
+    return app
 
 
 def _empty_all_tables() -> None:
@@ -68,15 +74,27 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+class SyncedClient(FlaskClient):
+    """Ends the test side's transaction around each request: the request sees what the test
+    wrote, and the test then sees what the request wrote (SQLite readers keep a snapshot)."""
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        response = super().open(*args, **kwargs)
+        db.session.commit()
+        return response
+
+
 @pytest.fixture
-def app(_schema, database_uri, tmp_path) -> Iterator[Flask]:
-    """A fresh app on the test database, inside an app context; tables emptied afterwards."""
+def app(data_app, database_uri, tmp_path) -> Iterator[Flask]:
+    """A fresh app on the test database; the test runs in `data_app`'s context."""
     app = create_app(test_config(database_uri, str(tmp_path / "media")))
-    with app.app_context():
+    app.test_client_class = SyncedClient
+    with data_app.app_context():
         yield app
         db.session.rollback()
         _empty_all_tables()
-        db.session.remove()
+    with app.app_context():
         db.engine.dispose()
 
 

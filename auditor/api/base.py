@@ -48,6 +48,8 @@ class Api(SmorestApi):
         detail = data.get("message") or error.description
         if errors and error.code == 422:
             detail = "The request is invalid: see errors."
+        elif errors:  # e.g. 400 "Invalid JSON body.": say what was wrong
+            detail = " ".join(m for messages in errors.values() for m in messages)
         return problem(error.code, detail, errors=errors, headers=_headers_of(error))
 
     def _register_responses(self):

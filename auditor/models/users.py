@@ -4,7 +4,7 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from auditor.models.base import Base, utcnow
 from auditor.models.org import Location, Region, region_managers
@@ -15,7 +15,6 @@ ROLES = ("admin", "manager", "auditor", "staff")
 class User(UserMixin, Base):
     __tablename__ = "users"
     id: Mapped[int] = mapped_column(primary_key=True)
-    # stored lower-cased by accounts.normalise_email: uniqueness is case-insensitive
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16))
@@ -30,6 +29,11 @@ class User(UserMixin, Base):
     regions: Mapped[list[Region]] = relationship(
         secondary=region_managers, back_populates="managers", order_by=Region.name
     )
+
+    @validates("email")
+    def _normalise_email(self, _key: str, email: str) -> str:
+        # one spelling per address, whoever writes it: uniqueness is case-insensitive
+        return email.strip().lower()
 
     @property
     def is_active(self) -> bool:

@@ -50,7 +50,7 @@ def test_config(database_uri: str, media_dir: str) -> dict:
 
 
 @pytest.fixture(scope="session")
-def data_app(database_uri, tmp_path_factory) -> Flask:
+def data_app(database_uri, tmp_path_factory) -> Iterator[Flask]:
     """The tests' own side of the database, built by the migrations once per run.
 
     Factories and assertions run in this app's context. The app under test is another Flask
@@ -60,7 +60,9 @@ def data_app(database_uri, tmp_path_factory) -> Flask:
     app = create_app(test_config(database_uri, str(tmp_path_factory.mktemp("media"))))
     with app.app_context():
         upgrade()
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()
 
 
 def _empty_all_tables() -> None:

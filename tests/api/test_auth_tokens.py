@@ -23,8 +23,12 @@ def test_a_token_is_issued_for_the_right_credentials(client):
     response = login(client, "MIA@example.COM")
     assert response.status_code == 200
     body = response.get_json()
-    assert body["user"] == {"id": user.id, "email": "mia@example.com", "name": user.name,
-                            "role": "manager"}
+    assert body["user"] == {
+        "id": user.id,
+        "email": "mia@example.com",
+        "name": user.name,
+        "role": "manager",
+    }
     assert len(body["token"]) >= 40
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {body['token']}"})
     assert me.get_json()["id"] == user.id

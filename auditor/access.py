@@ -5,11 +5,22 @@ existence is not revealed. Listings go through `visible_*` (a scoped SELECT), si
 through `get_*_for`.
 """
 
+import uuid
+
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from auditor.errors import Forbidden, NotFound
-from auditor.models import Checklist, Location, Region, User, region_managers
+from auditor.models import (
+    Assignment,
+    Audit,
+    Checklist,
+    CorrectiveAction,
+    Location,
+    Region,
+    User,
+    region_managers,
+)
 
 
 def require_role(user: User, *roles: str) -> None:
@@ -80,3 +91,65 @@ def get_user_for(session: Session, user: User, user_id: int) -> User:
     if target is None:
         raise NotFound(f"User {user_id} not found.")
     return target
+
+
+def _in_managed_regions(user: User, location_column) -> object:
+    return location_column.in_(
+        select(Location.id).where(Location.region_id.in_(managed_region_ids(user)))
+    )
+
+
+def visible_audits(user: User) -> Select:
+    """Audits the user may see: admins all, managers their regions', auditors their own."""
+    require_role(user, "admin", "manager", "auditor")
+    stmt = select(Audit)
+    if user.role == "manager":
+        stmt = stmt.where(_in_managed_regions(user, Audit.location_id))
+    elif user.role == "auditor":
+        stmt = stmt.where(Audit.auditor_id == user.id)
+    return stmt
+
+
+def get_audit_for(
+    session: Session, user: User, audit_id: uuid.UUID, *, lock: bool = False
+) -> Audit:
+    """One audit in the user's scope, or 404; `lock` holds its row until the commit."""
+    stmt = visible_audits(user).where(Audit.id == audit_id)
+    audit = session.scalar(stmt.with_for_update(of=Audit) if lock else stmt)
+    if audit is None:
+        raise NotFound(f"Audit {audit_id} not found.")
+    return audit
+
+
+def get_own_audit(session: Session, user: User, audit_id: uuid.UUID) -> Audit:
+    """An audit the auditor works on, locked for the change; 403 for other roles."""
+    require_role(user, "auditor")
+    return get_audit_for(session, user, audit_id, lock=True)
+
+
+def visible_assignments(user: User) -> Select:
+    """Planned visits: admins all, managers their regions', auditors their own."""
+    require_role(user, "admin", "manager", "auditor")
+    stmt = select(Assignment)
+    if user.role == "manager":
+        stmt = stmt.where(_in_managed_regions(user, Assignment.location_id))
+    elif user.role == "auditor":
+        stmt = stmt.where(Assignment.auditor_id == user.id)
+    return stmt
+
+
+def visible_actions(user: User) -> Select:
+    """Corrective actions: admins all, managers their regions'."""
+    require_role(user, "admin", "manager")
+    stmt = select(CorrectiveAction)
+    if user.role == "manager":
+        stmt = stmt.where(_in_managed_regions(user, CorrectiveAction.location_id))
+    return stmt
+
+
+def get_action_for(session: Session, user: User, action_id: int) -> CorrectiveAction:
+    """One corrective action in the user's scope, or 404."""
+    action = session.scalar(visible_actions(user).where(CorrectiveAction.id == action_id))
+    if action is None:
+        raise NotFound(f"Corrective action {action_id} not found.")
+    return action

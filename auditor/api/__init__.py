@@ -8,7 +8,17 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
-from auditor.api import auth, checklists, locations, me, regions, users
+from auditor.api import (
+    actions,
+    assignments,
+    audits,
+    auth,
+    checklists,
+    locations,
+    me,
+    regions,
+    users,
+)
 from auditor.api.base import Api
 from auditor.auth import auth_method
 from auditor.database import SAFE_METHODS
@@ -17,7 +27,17 @@ from auditor.extensions import csrf
 
 api = Api()
 
-BLUEPRINTS = (auth.blp, me.blp, regions.blp, locations.blp, users.blp, checklists.blp)
+BLUEPRINTS = (
+    auth.blp,
+    me.blp,
+    regions.blp,
+    locations.blp,
+    users.blp,
+    checklists.blp,
+    assignments.blp,
+    audits.blp,
+    actions.blp,
+)
 # reachable without credentials: logging in and the API's own description
 PUBLIC = frozenset({("auth.Tokens", "POST"), ("api-docs.openapi_json", "GET")})
 

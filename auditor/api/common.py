@@ -43,3 +43,26 @@ def paginate(session: Session, stmt: Select, page: int, per_page: int) -> dict:
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
     return {"items": rows, "total": total, "page": page, "per_page": per_page}
+
+
+class LocationRefSchema(ma.Schema):
+    """A location named inside another object."""
+
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+
+
+class UserRefSchema(ma.Schema):
+    """A person named inside another object."""
+
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+
+
+class ChecklistRefSchema(ma.Schema):
+    """The checklist version an audit was made with."""
+
+    id = ma.fields.Integer()
+    key = ma.fields.String()
+    version = ma.fields.Integer()

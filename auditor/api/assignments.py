@@ -1,0 +1,97 @@
+"""Assignments: planned visits, made by admins and managers, listed by auditors."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from flask_login import current_user
+from flask_smorest import Blueprint
+from sqlalchemy.orm import joinedload
+
+from auditor import access, assignments
+from auditor.api.common import PageArgs, page_schema, paginate
+from auditor.errors import NotFound
+from auditor.extensions import db
+from auditor.models import ASSIGNMENT_STATUSES, Assignment
+
+blp = Blueprint(
+    "assignments", __name__, url_prefix="/api/v1/assignments", description="Planned visits"
+)
+
+
+class PlaceSchema(ma.Schema):
+    id = ma.fields.Integer()
+    code = ma.fields.String()
+    name = ma.fields.String()
+    address = ma.fields.String()
+    lat = ma.fields.Float(allow_none=True)
+    lon = ma.fields.Float(allow_none=True)
+    timezone = ma.fields.String()
+
+
+class AssignmentSchema(ma.Schema):
+    id = ma.fields.Integer(dump_only=True)
+    location_id = ma.fields.Integer(required=True, strict=True)
+    auditor_id = ma.fields.Integer(required=True, strict=True)
+    checklist_id = ma.fields.Integer(required=True, strict=True)
+    due_from = ma.fields.AwareDateTime(required=True)
+    due_to = ma.fields.AwareDateTime(required=True)
+    status = ma.fields.String(dump_only=True)
+    location = ma.fields.Nested(PlaceSchema, dump_only=True)
+
+
+class AssignmentPatchSchema(ma.Schema):
+    auditor_id = ma.fields.Integer(strict=True)
+    due_from = ma.fields.AwareDateTime()
+    due_to = ma.fields.AwareDateTime()
+    status = ma.fields.String(validate=ma.validate.OneOf(ASSIGNMENT_STATUSES))
+
+
+class AssignmentArgs(PageArgs):
+    status = ma.fields.String(validate=ma.validate.OneOf(ASSIGNMENT_STATUSES))
+    auditor_id = ma.fields.Integer()
+    location_id = ma.fields.Integer()
+
+
+@blp.route("")
+class Assignments(MethodView):
+    @blp.arguments(AssignmentArgs, location="query")
+    @blp.response(200, page_schema(AssignmentSchema))
+    def get(self, args):
+        """Planned visits in scope (auditors: their own), soonest due first."""
+        stmt = access.visible_assignments(current_user).options(joinedload(Assignment.location))
+        for field in ("status", "auditor_id", "location_id"):
+            if field in args:
+                stmt = stmt.where(getattr(Assignment, field) == args.pop(field))
+        return paginate(db.session, stmt.order_by(Assignment.due_to, Assignment.id), **args)
+
+    @blp.arguments(AssignmentSchema)
+    @blp.response(201, AssignmentSchema)
+    def post(self, data):
+        """Plan a visit (admin, or a manager for their regions)."""
+        assignment = assignments.create(db.session, current_user, data)
+        db.session.commit()
+        return assignment
+
+
+@blp.route("/<int:assignment_id>")
+class AssignmentItem(MethodView):
+    @blp.response(200, AssignmentSchema)
+    def get(self, assignment_id):
+        """One planned visit in scope."""
+        return _get(assignment_id)
+
+    @blp.arguments(AssignmentPatchSchema)
+    @blp.response(200, AssignmentSchema)
+    def patch(self, data, assignment_id):
+        """Reschedule, reassign or cancel (admin, manager)."""
+        access.require_role(current_user, "admin", "manager")
+        assignment = assignments.update(db.session, current_user, _get(assignment_id), data)
+        db.session.commit()
+        return assignment
+
+
+def _get(assignment_id: int) -> Assignment:
+    stmt = access.visible_assignments(current_user).where(Assignment.id == assignment_id)
+    assignment = db.session.scalar(stmt)
+    if assignment is None:
+        raise NotFound(f"Assignment {assignment_id} not found.")
+    return assignment

@@ -1,0 +1,67 @@
+"""Planned visits: a location, an auditor, a checklist and a due window."""
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from auditor import access, audit_log
+from auditor.errors import Invalid, NotFound
+from auditor.models import Assignment, Checklist, User
+
+
+def _published(session: Session, checklist_id: int) -> Checklist:
+    checklist = session.get(Checklist, checklist_id)
+    if checklist is None or checklist.status != "published":
+        raise Invalid({"checklist_id": [f"Unknown published checklist {checklist_id}."]})
+    return checklist
+
+
+def _auditor(session: Session, auditor_id: int) -> User:
+    auditor = session.get(User, auditor_id)
+    if auditor is None or auditor.role != "auditor" or not auditor.active:
+        raise Invalid({"auditor_id": [f"User {auditor_id} is not an active auditor."]})
+    return auditor
+
+
+def create(session: Session, planner: User, data: Mapping[str, Any]) -> Assignment:
+    """Plan a visit at a location in the planner's scope."""
+    access.require_role(planner, "admin", "manager")
+    try:
+        location = access.get_location_for(session, planner, data["location_id"])
+    except NotFound as error:
+        raise Invalid({"location_id": [f"Unknown location {data['location_id']}."]}) from error
+    if not location.active:
+        raise Invalid({"location_id": [f"Location {location.code} is not active."]})
+    _auditor(session, data["auditor_id"])
+    _published(session, data["checklist_id"])
+    if data["due_to"] <= data["due_from"]:
+        raise Invalid({"due_to": ["Must be after due_from."]})
+    assignment = Assignment(created_by_id=planner.id, **data)
+    session.add(assignment)
+    session.flush()
+    audit_log.record(
+        session,
+        planner,
+        "assignment.create",
+        "assignment",
+        assignment.id,
+        location_id=location.id,
+        auditor_id=data["auditor_id"],
+    )
+    return assignment
+
+
+def update(session: Session, planner: User, assignment: Assignment, changes: Mapping) -> Assignment:
+    """Reschedule, reassign or cancel a planned visit."""
+    if "auditor_id" in changes:
+        _auditor(session, changes["auditor_id"])
+    due_from = changes.get("due_from", assignment.due_from)
+    if changes.get("due_to", assignment.due_to) <= due_from:
+        raise Invalid({"due_to": ["Must be after due_from."]})
+    for field, value in changes.items():
+        setattr(assignment, field, value)
+    audit_log.record(
+        session, planner, "assignment.update", "assignment", assignment.id, fields=sorted(changes)
+    )
+    return assignment

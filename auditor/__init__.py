@@ -38,6 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons and tune the database engine."""
     from auditor.database import tune_engine
+    from auditor.storage import storage_from_config
 
     db.init_app(app)
     with app.app_context():
@@ -55,6 +56,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.unauthorized_handler(_unauthorized)
     csrf.init_app(app)
     limiter.init_app(app)
+    app.extensions["media"] = storage_from_config(app.config)
     import auditor.auth  # noqa: F401  (registers the login loaders)
 
 

@@ -165,12 +165,21 @@ def _set_geo(session: Session, audit: Audit, geo: Mapping | None) -> None:
 def _insert_if_absent(session: Session, values: Mapping[str, Any]) -> bool:
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     stmt = dialect.insert(Audit).values(**values).on_conflict_do_nothing(index_elements=["id"])
-    return session.execute(stmt).rowcount == 1
+    # RETURNING tells whether this statement inserted (psycopg reports no rowcount here)
+    return session.execute(stmt.returning(Audit.id)).first() is not None
 
 
 def _lock(session: Session, audit_id: uuid.UUID) -> Audit | None:
     stmt = select(Audit).where(Audit.id == audit_id).with_for_update()
     return session.execute(stmt.execution_options(populate_existing=True)).scalar_one_or_none()
+
+
+def lock_own(session: Session, auditor: User, audit_id: uuid.UUID) -> Audit:
+    """The auditor's own audit, its row locked for the change; 404 for anyone else's."""
+    audit = _lock(session, audit_id)
+    if audit is None or audit.auditor_id != auditor.id:
+        raise NotFound(f"Audit {audit_id} not found.")
+    return audit
 
 
 def _editable_own(audit: Audit | None, auditor: User, audit_id: uuid.UUID) -> Audit:
@@ -229,9 +238,7 @@ def save_audit(
 
 def submit(session: Session, auditor: User, audit_id: uuid.UUID) -> Audit:
     """Check completeness, score and submit; a repeated submit changes nothing."""
-    audit = _lock(session, audit_id)
-    if audit is None or audit.auditor_id != auditor.id:
-        raise NotFound(f"Audit {audit_id} not found.")
+    audit = lock_own(session, auditor, audit_id)
     if audit.status not in EDITABLE:
         return audit
     definition = definition_for(session, audit.checklist_id)
@@ -271,9 +278,7 @@ def record_post_visit(
     session: Session, auditor: User, audit_id: uuid.UUID, answers: list[Mapping]
 ) -> Audit:
     """Add or change post-visit answers within the checklist's follow-up window; rescore."""
-    audit = _lock(session, audit_id)
-    if audit is None or audit.auditor_id != auditor.id:
-        raise NotFound(f"Audit {audit_id} not found.")
+    audit = lock_own(session, auditor, audit_id)
     definition = definition_for(session, audit.checklist_id)
     _check_answers(definition, answers, {"post_visit"})
     if audit.finished_at is not None:

@@ -5,6 +5,7 @@ file, so that servers started by tests in other processes see the same data.
 """
 
 import os
+import secrets
 from collections.abc import Iterator
 
 import pytest
@@ -21,18 +22,26 @@ from tests.factories import PASSWORD, LocationFactory, RegionFactory, UserFactor
 
 
 @pytest.fixture(scope="session")
-def database_uri(tmp_path_factory) -> str:
-    """The test database; PostgreSQL's schema is dropped and rebuilt once per run."""
+def database_uri(tmp_path_factory) -> Iterator[str]:
+    """The test database: a SQLite file, or a schema of its own on TEST_DATABASE_URL.
+
+    A schema per run keeps concurrent runs on one PostgreSQL database (a developer's and
+    CI's) from emptying each other's tables; servers started by tests get the same URL.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
-        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
     url = database_url(url)
+    schema = f"test_{os.getpid()}_{secrets.token_hex(3)}"
     engine = create_engine(url)
     with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
-    return url
 
 
 def test_config(database_uri: str, media_dir: str) -> dict:

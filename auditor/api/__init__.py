@@ -16,6 +16,7 @@ from auditor.api import (
     checklists,
     locations,
     me,
+    photos,
     regions,
     users,
 )
@@ -36,6 +37,7 @@ BLUEPRINTS = (
     checklists.blp,
     assignments.blp,
     audits.blp,
+    photos.blp,
     actions.blp,
 )
 # reachable without credentials: logging in and the API's own description

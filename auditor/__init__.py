@@ -42,7 +42,7 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        tune_engine(db.engine)
+        tune_engine(db.engine, app.config["DB_LOCK_TIMEOUT_MS"])
     migrate.init_app(
         app,
         db,

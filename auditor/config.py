@@ -47,6 +47,8 @@ def from_environment(instance_path: str) -> dict:
         "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # how long a request waits for a database lock before answering 503 (retry later)
+        "DB_LOCK_TIMEOUT_MS": _int("DB_LOCK_TIMEOUT_MS", 15_000),
         "MEDIA_DIR": os.environ.get("MEDIA_DIR") or os.path.join(instance_path, "media"),
         "MEDIA_URL": os.environ.get("MEDIA_URL", ""),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -1,10 +1,12 @@
-"""Engine tuning: SQLite gets foreign keys, WAL, a busy timeout and write locks up front."""
+"""Engine tuning: SQLite gets foreign keys, WAL, a busy timeout and write locks up front;
+both backends give up waiting for a lock after a bounded time (the request answers 503)."""
+
+from functools import partial
 
 from flask import has_request_context, request
 from sqlalchemy import Engine, event
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
 def _wants_write_lock() -> bool:
@@ -14,11 +16,11 @@ def _wants_write_lock() -> bool:
     return has_request_context() and request.method not in SAFE_METHODS
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:
+def _on_sqlite_connect(lock_timeout_ms: int, dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None  # we issue BEGIN ourselves, see _on_sqlite_begin
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
@@ -28,9 +30,16 @@ def _on_sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if _wants_write_lock() else "BEGIN")
 
 
-def tune_engine(engine: Engine) -> None:
+def _on_postgresql_connect(lock_timeout_ms: int, dbapi_connection, _record) -> None:
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+    dbapi_connection.commit()
+
+
+def tune_engine(engine: Engine, lock_timeout_ms: int) -> None:
     """Install the per-backend connection settings on one engine."""
-    if engine.dialect.name != "sqlite":
-        return
-    event.listen(engine, "connect", _on_sqlite_connect)
-    event.listen(engine, "begin", _on_sqlite_begin)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", partial(_on_sqlite_connect, lock_timeout_ms))
+        event.listen(engine, "begin", _on_sqlite_begin)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", partial(_on_postgresql_connect, lock_timeout_ms))

@@ -44,7 +44,7 @@ def database_uri(tmp_path_factory) -> Iterator[str]:
     engine.dispose()
 
 
-def test_config(database_uri: str, media_dir: str) -> dict:
+def app_config(database_uri: str, media_dir: str) -> dict:
     """Settings for a test app: the test database, cheap hashing, no secure cookies."""
     return {
         "TESTING": True,
@@ -66,7 +66,7 @@ def data_app(database_uri, tmp_path_factory) -> Iterator[Flask]:
     object, so each of its requests gets a fresh app context (fresh `g`, fresh session) as in
     production; Flask would otherwise reuse a context the test had pushed for the same app.
     """
-    app = create_app(test_config(database_uri, str(tmp_path_factory.mktemp("media"))))
+    app = create_app(app_config(database_uri, str(tmp_path_factory.mktemp("media"))))
     with app.app_context():
         upgrade()
     yield app
@@ -99,7 +99,7 @@ class SyncedClient(FlaskClient):
 @pytest.fixture
 def app(data_app, database_uri, tmp_path) -> Iterator[Flask]:
     """A fresh app on the test database; the test runs in `data_app`'s context."""
-    app = create_app(test_config(database_uri, str(tmp_path / "media")))
+    app = create_app(app_config(database_uri, str(tmp_path / "media")))
     app.test_client_class = SyncedClient
     with data_app.app_context():
         yield app

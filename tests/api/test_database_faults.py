@@ -1,0 +1,56 @@
+"""A database fault answers 503 with Retry-After and changes nothing; the retry succeeds."""
+
+import sqlite3
+from urllib.parse import urlsplit
+
+import psycopg
+import pytest
+
+from auditor import create_app
+from auditor.extensions import db
+from auditor.models import Audit
+from tests.api.audit_helpers import audit_body, new_uuid, published_store
+from tests.conftest import ApiClient, app_config, problem_of, token_for
+from tests.factories import UserFactory
+
+
+def hold_audits_lock(database_uri: str):
+    """Another connection holding a lock on the audits table, as a stuck writer would."""
+    if database_uri.startswith("sqlite"):
+        connection = sqlite3.connect(urlsplit(database_uri).path, isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        return connection
+    url = database_uri.replace("postgresql+psycopg://", "postgresql://")
+    connection = psycopg.connect(url)
+    connection.execute("LOCK TABLE audits IN ACCESS EXCLUSIVE MODE")
+    return connection
+
+
+@pytest.fixture
+def impatient_app(database_uri, tmp_path, app):
+    return create_app({**app_config(database_uri, str(tmp_path)), "DB_LOCK_TIMEOUT_MS": 200})
+
+
+def test_a_lock_timeout_answers_503_and_the_retry_creates_one_audit(impatient_app, database_uri):
+    store = published_store()
+    user = UserFactory(role="auditor")
+    client = impatient_app.test_client()
+    auditor = ApiClient(client, token_for(client, user.email), user)
+    audit_id, body = new_uuid(), audit_body(store)
+
+    blocker = hold_audits_lock(database_uri)
+    try:
+        response = auditor.put(f"/api/v1/audits/{audit_id}", json=body)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert response.status_code == 503
+    problem_of(response)
+    assert int(response.headers["Retry-After"]) >= 1
+
+    retry = auditor.put(f"/api/v1/audits/{audit_id}", json=body)
+    assert retry.status_code == 201
+    db.session.commit()
+    assert db.session.query(Audit).count() == 1
+    with impatient_app.app_context():
+        db.engine.dispose()

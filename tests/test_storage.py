@@ -1,0 +1,203 @@
+"""One contract for both media stores: the local disk, and S3 (moto's real HTTP server)."""
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+from moto.server import ThreadedMotoServer
+
+from auditor.storage import (
+    LocalStorage,
+    S3Storage,
+    Storage,
+    check_key,
+    display_key,
+    storage_from_config,
+    thumb_key,
+)
+
+BUCKET = "auditor-test"
+HASH = "ab" + "0" * 62
+KEY = display_key(HASH)
+
+
+@pytest.fixture(scope="module")
+def s3_endpoint() -> Iterator[str]:
+    """A moto S3 server on a free port, with dummy credentials, and our bucket."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            # never read a developer's real profile or credentials
+            "AWS_CONFIG_FILE": "/nonexistent",
+            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+        }.items():
+            env.setenv(name, value)
+        env.delenv("AWS_PROFILE", raising=False)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=BUCKET)
+        try:
+            yield endpoint
+        finally:
+            server.stop()
+            server._server.server_close()  # stop() leaves the listening socket open
+
+
+@pytest.fixture(params=["local", "s3"])
+def storage(request, tmp_path) -> Storage:
+    if request.param == "local":
+        return LocalStorage(tmp_path / "media")
+    # a fresh prefix per test keeps tests apart in the module's one bucket
+    endpoint = request.getfixturevalue("s3_endpoint")
+    return S3Storage(BUCKET, f"t/{uuid.uuid4().hex}", endpoint_url=endpoint)
+
+
+def test_put_then_get_returns_the_bytes(storage):
+    storage.put(KEY, b"\xff\xd8photo", "image/jpeg")
+    assert storage.get(KEY) == b"\xff\xd8photo"
+    assert storage.exists(KEY)
+
+
+def test_put_is_idempotent_and_replaces(storage):
+    storage.put(KEY, b"one", "image/jpeg")
+    storage.put(KEY, b"one", "image/jpeg")
+    assert storage.get(KEY) == b"one"
+    storage.put(KEY, b"two", "image/jpeg")
+    assert storage.get(KEY) == b"two"
+
+
+def test_missing_key_raises_key_error_and_does_not_exist(storage):
+    assert not storage.exists(KEY)
+    with pytest.raises(KeyError):
+        storage.get(KEY)
+
+
+def test_delete_removes_and_tolerates_missing(storage):
+    storage.put(KEY, b"x", "image/jpeg")
+    storage.delete(KEY)
+    assert not storage.exists(KEY)
+    storage.delete(KEY)  # a second delete is not an error
+
+
+def test_keys_are_independent(storage):
+    storage.put(display_key(HASH), b"display", "image/jpeg")
+    storage.put(thumb_key(HASH), b"thumb", "image/jpeg")
+    assert storage.get(display_key(HASH)) == b"display"
+    assert storage.get(thumb_key(HASH)) == b"thumb"
+
+
+def test_empty_and_large_objects_round_trip(storage):
+    large = bytes(range(256)) * 40_000  # ~10 MB: one PUT, no multipart
+    storage.put("a/empty", b"", "application/octet-stream")
+    storage.put("a/large", large, "application/octet-stream")
+    assert storage.get("a/empty") == b""
+    assert storage.get("a/large") == large
+
+
+BAD_KEYS = ["../x", "a/../../x", "/etc/passwd", "a\\b", "a//b", "", "a/./b", "a\0b", "a/"]
+
+
+@pytest.mark.parametrize("key", BAD_KEYS)
+def test_keys_that_could_escape_the_root_are_refused(storage, key):
+    for operation in (
+        lambda: storage.put(key, b"x", "image/jpeg"),
+        lambda: storage.get(key),
+        lambda: storage.exists(key),
+        lambda: storage.delete(key),
+    ):
+        with pytest.raises(ValueError, match="Invalid storage key"):
+            operation()
+
+
+def test_key_helpers():
+    assert display_key("abcdef") == "display/ab/abcdef.jpg"
+    assert thumb_key("abcdef") == "thumb/ab/abcdef.jpg"
+    assert check_key(KEY) == KEY
+
+
+def test_local_files_live_under_the_root_with_no_temporary_left(tmp_path):
+    storage = LocalStorage(tmp_path)
+    storage.put(KEY, b"x", "image/jpeg")
+    assert (tmp_path / KEY).read_bytes() == b"x"
+    assert [path.name for path in (tmp_path / KEY).parent.iterdir()] == [f"{HASH}.jpg"]
+
+
+def crash(*args):
+    raise OSError("disk full")
+
+
+def test_local_put_that_fails_midway_leaves_nothing(tmp_path, monkeypatch):
+    storage = LocalStorage(tmp_path)
+    monkeypatch.setattr("auditor.storage.os.replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        storage.put(KEY, b"x", "image/jpeg")
+    assert not storage.exists(KEY)
+    assert list((tmp_path / KEY).parent.iterdir()) == []
+
+
+def test_local_put_keeps_the_old_file_until_the_new_one_is_complete(tmp_path, monkeypatch):
+    storage = LocalStorage(tmp_path)
+    storage.put(KEY, b"old", "image/jpeg")
+    monkeypatch.setattr("auditor.storage.os.fsync", crash)
+    with pytest.raises(OSError, match="disk full"):
+        storage.put(KEY, b"new", "image/jpeg")
+    assert storage.get(KEY) == b"old"
+    assert len(list((tmp_path / KEY).parent.iterdir())) == 1  # the temporary file is gone
+
+
+def test_s3_stores_the_content_type_under_the_prefix(s3_endpoint):
+    S3Storage(BUCKET, "/media/", endpoint_url=s3_endpoint).put(KEY, b"x", "image/jpeg")
+    head = boto3.client("s3", endpoint_url=s3_endpoint).head_object(
+        Bucket=BUCKET, Key=f"media/{KEY}"
+    )
+    assert head["ContentType"] == "image/jpeg"
+
+
+def test_s3_endpoint_comes_from_the_environment(s3_endpoint, monkeypatch):
+    monkeypatch.setenv("S3_ENDPOINT_URL", s3_endpoint)
+    storage = S3Storage(BUCKET, "env")
+    storage.put(KEY, b"x", "image/jpeg")
+    assert storage.get(KEY) == b"x"
+
+
+def test_s3_missing_bucket_is_not_a_missing_photo(s3_endpoint):
+    storage = S3Storage("no-such-bucket", endpoint_url=s3_endpoint)
+    with pytest.raises(storage.client.exceptions.NoSuchBucket):
+        storage.get(KEY)
+    with pytest.raises(storage.client.exceptions.NoSuchBucket):
+        storage.put(KEY, b"x", "image/jpeg")
+
+
+def test_s3_exists_raises_errors_other_than_not_found(s3_endpoint):
+    storage = S3Storage(BUCKET, endpoint_url=s3_endpoint)
+    with Stubber(storage.client) as stub:
+        stub.add_client_error("head_object", "403", http_status_code=403)
+        with pytest.raises(storage.client.exceptions.ClientError, match="403"):
+            storage.exists(KEY)
+
+
+def test_storage_from_config(tmp_path, s3_endpoint):
+    local = storage_from_config({"MEDIA_URL": "", "MEDIA_DIR": str(tmp_path)})
+    assert isinstance(local, LocalStorage)
+    assert local.root == Path(tmp_path)
+    s3 = storage_from_config(
+        {"MEDIA_URL": f"s3://{BUCKET}/photos", "S3_ENDPOINT_URL": s3_endpoint, "MEDIA_DIR": "x"}
+    )
+    assert isinstance(s3, S3Storage)
+    assert (s3.bucket, s3.prefix) == (BUCKET, "photos/")
+    s3.put(KEY, b"x", "image/jpeg")
+    assert s3.get(KEY) == b"x"
+
+
+@pytest.mark.parametrize("url", ["gs://bucket/x", "s3:///nobucket", "/var/media"])
+def test_storage_from_config_refuses_unknown_urls(url):
+    with pytest.raises(ValueError, match="MEDIA_URL"):
+        storage_from_config({"MEDIA_URL": url, "MEDIA_DIR": "/tmp"})

@@ -4,6 +4,7 @@ import json
 import sys
 
 import click
+import marshmallow as ma
 from flask import Flask
 from sqlalchemy import select
 
@@ -21,8 +22,16 @@ def _fail(error: DomainError) -> None:
     raise click.ClickException(f"{error.detail}{details}")
 
 
+def _email(_ctx, _param, value: str) -> str:
+    # the API refuses a malformed email (UserSchema); the command line must not let one in
+    try:
+        return ma.validate.Email()(value.strip())
+    except ma.ValidationError as error:
+        raise click.BadParameter(f"{value!r} is not a valid email address.") from error
+
+
 @click.command("create-user")
-@click.argument("email")
+@click.argument("email", callback=_email)
 @click.option("--name", required=True)
 @click.option("--role", required=True, type=click.Choice(ROLES))
 @click.option("--password", required=True)
@@ -60,6 +69,9 @@ def create_user(email, name, role, password, regions, location_code):
 
 
 def _print_logins(logins) -> None:
+    if not logins:
+        click.echo("There are no demo logins in this database.")
+        return
     click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
     for login in logins:
         click.echo(f"  {login.role:<8} {login.email:<40} {login.name}")
@@ -88,7 +100,8 @@ def checklist_group():
 
 
 @checklist_group.command("import")
-@click.argument("file", type=click.File("r"))
+# JSON is UTF-8 (RFC 8259); "-sig" also reads files an editor saved with a byte-order mark
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 @click.option("--publish", is_flag=True, help="Publish the version right away.")
 def checklist_import(file, publish):
     """Save a definition from a JSON file as a draft version (or replace the latest draft)."""
@@ -97,7 +110,7 @@ def checklist_import(file, publish):
         checklist, created = checklists.save_definition(db.session, None, definition)
         if publish:
             checklists.publish(db.session, None, checklist)
-    except json.JSONDecodeError as error:
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{file.name} is not JSON: {error}") from error
     except DomainError as error:
         _fail(error)

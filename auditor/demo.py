@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auditor import accounts, checklists, organisation
-from auditor.models import Location, User
+from auditor.models import Checklist, Location, Region, User
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_DOMAIN = "example.com"
@@ -41,7 +41,14 @@ STORES = {
             9.9352,
             "Europe/Berlin",
         ),
-        ("BRE-01", "Bremen Obernstraße", "Obernstraße 2, Bremen", 53.0766, 8.8058, "Europe/Berlin"),
+        Store(
+            "BRE-01",
+            "Bremen Obernstraße",
+            "Obernstraße 2, Bremen",
+            53.0766,
+            8.8058,
+            "Europe/Berlin",
+        ),
         Store(
             "HAN-01",
             "Hannover Georgstraße",
@@ -174,8 +181,10 @@ class DemoLogin:
 
 
 def is_empty(session: Session) -> bool:
-    """True when no user exists yet: the demo is loaded only into an empty database."""
-    return not session.scalar(select(func.count()).select_from(User))
+    """True when nothing exists yet: the demo is loaded only into an empty database."""
+    # a checklist imported first counts too: seeding would replace a draft of store-visit
+    models = (User, Region, Location, Checklist)
+    return not any(session.scalar(select(func.count()).select_from(m)) for m in models)
 
 
 def _slug(name: str) -> str:
@@ -215,10 +224,20 @@ def _staff_for(session: Session, rng: random.Random, location: Location, make) -
         make(email=email, name=name, role="staff", location_id=location.id)
 
 
+def demo_emails() -> list[str]:
+    """Every email address `seed` gives an account."""
+    names = ["admin", *(_slug(name) for name in AUDITORS)]
+    for region_name, stores in STORES.items():
+        names.append(f"manager.{region_name.lower()}")
+        names += [f"staff.{store.code.lower()}.{n}" for store in stores for n in (1, 2)]
+    return [f"{name}@{DEMO_DOMAIN}" for name in names]
+
+
 def demo_logins(session: Session) -> list[DemoLogin]:
     """One demo account per role and region, as printed after seeding."""
+    # the demo's own addresses only: a real account at the same domain is not a demo login
     users = session.scalars(
-        select(User).where(User.email.like(f"%@{DEMO_DOMAIN}")).order_by(User.id)
+        select(User).where(User.email.in_(demo_emails())).order_by(User.id)
     ).all()
     shown, per_role = [], {"admin": 1, "manager": 3, "auditor": 3, "staff": 2}
     for user in users:

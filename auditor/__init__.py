@@ -2,14 +2,15 @@
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, flash, redirect, render_template, request, url_for
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from auditor import config as settings
-from auditor.errors import Conflict, DomainError, Unavailable
+from auditor.errors import Conflict, DomainError, Invalid, Unavailable
 from auditor.extensions import csrf, db, limiter, login_manager, migrate
 from auditor.problems import is_api_request, problem
 
@@ -26,6 +27,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.from_mapping(settings.from_environment(app.instance_path))
     app.config.update(config or {})
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = settings.instance_secret_key(app.instance_path)
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
     register_extensions(app)
@@ -63,7 +66,11 @@ def register_extensions(app: Flask) -> None:
 def _unauthorized():
     if is_api_request():
         return problem(401, "Log in first.")
-    return redirect(url_for("web_auth.login", next=request.full_path.rstrip("?")))
+    # request.path is decoded: quote it again so /a%3Fb comes back as itself after login
+    target = quote(request.path) + (
+        f"?{request.query_string.decode()}" if request.query_string else ""
+    )
+    return redirect(url_for("web_auth.login", next=target))
 
 
 def register_blueprints(app: Flask) -> None:
@@ -108,9 +115,18 @@ def _integrity_conflict(error: IntegrityError):
     return _domain_error(Conflict("This conflicts with data saved meanwhile; reload and retry."))
 
 
+def _unstorable(error: Exception):
+    # a value the schemas let through but the database cannot hold (out of range, NUL byte)
+    log.info("unstorable value: %s", error)
+    db.session.rollback()
+    return _domain_error(Invalid({"_schema": ["A value is out of range or cannot be stored."]}))
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Domain errors and transient database faults become problems (API) or pages."""
     app.register_error_handler(DomainError, _domain_error)
+    app.register_error_handler(DataError, _unstorable)
+    app.register_error_handler(OverflowError, _unstorable)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(IntegrityError, _integrity_conflict)
 

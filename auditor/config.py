@@ -44,7 +44,7 @@ def from_environment(instance_path: str) -> dict:
     development = env == "development"
     return {
         "AUDITOR_ENV": env,
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or instance_secret_key(instance_path),
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),  # None: create_app keeps one in instance/
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # how long a request waits for a database lock before answering 503 (retry later)

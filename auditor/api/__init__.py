@@ -21,6 +21,7 @@ from auditor.api import (
     users,
 )
 from auditor.api.base import Api
+from auditor.api.common import IdConverter, id_converter_schema
 from auditor.auth import auth_method
 from auditor.database import SAFE_METHODS
 from auditor.errors import Forbidden, Unauthorized
@@ -68,8 +69,10 @@ def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
 
 def register_api(app: Flask) -> None:
     """Mount every API blueprint and its guards on the app."""
+    app.url_map.converters["id"] = IdConverter
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api.init_app(app, spec_kwargs={"marshmallow_plugin": plugin})
+    api.register_converter(IdConverter, id_converter_schema)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}
     )

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
 from auditor import access, actions
-from auditor.api.common import LocationRefSchema, PageArgs, UserRefSchema, page_schema, paginate
+from auditor.api.common import Id, LocationRefSchema, PageArgs, UserRefSchema, page_schema, paginate
 from auditor.extensions import db
 from auditor.models import ACTION_STATUSES, CorrectiveAction
 
@@ -36,7 +36,7 @@ class ActionPatchSchema(ma.Schema):
 
 class ActionArgs(PageArgs):
     status = ma.fields.String(validate=ma.validate.OneOf(ACTION_STATUSES))
-    location_id = ma.fields.Integer()
+    location_id = Id()
 
 
 def action_document(action: CorrectiveAction) -> dict:
@@ -75,7 +75,7 @@ class Actions(MethodView):
         return {**page, "items": [action_document(a) for a in page["items"]]}
 
 
-@blp.route("/<int:action_id>")
+@blp.route("/<id:action_id>")
 class ActionItem(MethodView):
     @blp.response(200, ActionSchema)
     def get(self, action_id):

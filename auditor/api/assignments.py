@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
 from auditor import access, assignments
-from auditor.api.common import PageArgs, page_schema, paginate
+from auditor.api.common import Id, PageArgs, page_schema, paginate
 from auditor.errors import NotFound
 from auditor.extensions import db
 from auditor.models import ASSIGNMENT_STATUSES, Assignment
@@ -29,9 +29,9 @@ class PlaceSchema(ma.Schema):
 
 class AssignmentSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    location_id = ma.fields.Integer(required=True, strict=True)
-    auditor_id = ma.fields.Integer(required=True, strict=True)
-    checklist_id = ma.fields.Integer(required=True, strict=True)
+    location_id = Id(required=True)
+    auditor_id = Id(required=True)
+    checklist_id = Id(required=True)
     due_from = ma.fields.AwareDateTime(required=True)
     due_to = ma.fields.AwareDateTime(required=True)
     status = ma.fields.String(dump_only=True)
@@ -39,7 +39,7 @@ class AssignmentSchema(ma.Schema):
 
 
 class AssignmentPatchSchema(ma.Schema):
-    auditor_id = ma.fields.Integer(strict=True)
+    auditor_id = Id()
     due_from = ma.fields.AwareDateTime()
     due_to = ma.fields.AwareDateTime()
     status = ma.fields.String(validate=ma.validate.OneOf(ASSIGNMENT_STATUSES))
@@ -47,8 +47,8 @@ class AssignmentPatchSchema(ma.Schema):
 
 class AssignmentArgs(PageArgs):
     status = ma.fields.String(validate=ma.validate.OneOf(ASSIGNMENT_STATUSES))
-    auditor_id = ma.fields.Integer()
-    location_id = ma.fields.Integer()
+    auditor_id = Id()
+    location_id = Id()
 
 
 @blp.route("")
@@ -72,7 +72,7 @@ class Assignments(MethodView):
         return assignment
 
 
-@blp.route("/<int:assignment_id>")
+@blp.route("/<id:assignment_id>")
 class AssignmentItem(MethodView):
     @blp.response(200, AssignmentSchema)
     def get(self, assignment_id):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from auditor import access, audits
 from auditor.api.common import (
     ChecklistRefSchema,
+    Id,
     LocationRefSchema,
     PageArgs,
     UserRefSchema,
@@ -42,13 +43,13 @@ class AnswerSchema(ma.Schema):
 
 
 class AuditInSchema(ma.Schema):
-    checklist_id = Int(required=True, strict=True)
-    location_id = Int(required=True, strict=True)
-    assignment_id = Int(strict=True, allow_none=True)
+    checklist_id = Id(required=True)
+    location_id = Id(required=True)
+    assignment_id = Id(allow_none=True)
     started_at = ma.fields.AwareDateTime(allow_none=True)
     finished_at = ma.fields.AwareDateTime(allow_none=True)
     geo = ma.fields.Nested(GeoSchema, allow_none=True)
-    staff_ids = ma.fields.List(Int(strict=True), validate=ma.validate.Length(max=50))
+    staff_ids = ma.fields.List(Id(), validate=ma.validate.Length(max=50))
     staff_names = ma.fields.List(
         Str(validate=ma.validate.Length(min=1, max=200)), validate=ma.validate.Length(max=50)
     )
@@ -112,8 +113,8 @@ class AuditSchema(ma.Schema):
 
 
 class AuditArgs(PageArgs):
-    location_id = Int()
-    auditor_id = Int()
+    location_id = Id()
+    auditor_id = Id()
     status = Str(validate=ma.validate.OneOf(AUDIT_STATUSES))
     checklist = Str()
     from_ = ma.fields.AwareDateTime(data_key="from")

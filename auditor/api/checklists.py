@@ -57,7 +57,7 @@ class Checklists(MethodView):
         return checklists.document_of(checklist), 201 if created else 200
 
 
-@blp.route("/<int:checklist_id>")
+@blp.route("/<id:checklist_id>")
 class ChecklistItem(MethodView):
     @blp.response(200, ChecklistSchema)
     def get(self, checklist_id):
@@ -67,7 +67,7 @@ class ChecklistItem(MethodView):
         )
 
 
-@blp.route("/<int:checklist_id>/publish")
+@blp.route("/<id:checklist_id>/publish")
 class ChecklistPublish(MethodView):
     @blp.response(200, ChecklistSchema)
     def post(self, checklist_id):

@@ -5,8 +5,30 @@ from functools import cache
 import marshmallow as ma
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+from werkzeug.routing import IntegerConverter
 
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000
+ID_MAX = 2**31 - 1  # ids live in 32-bit integer columns
+
+
+class Id(ma.fields.Integer):
+    """A database id: a JSON integer from 1 to 2**31 - 1 (larger ones would not fit a column)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=ma.validate.Range(min=1, max=ID_MAX), **kwargs)
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: ids out of range are simply not found."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=ID_MAX)
+
+
+def id_converter_schema(_converter) -> dict:
+    """How `<id:...>` path parameters read in the OpenAPI document."""
+    return {"type": "integer", "minimum": 1, "maximum": ID_MAX}
 
 
 class QuerySchema(ma.Schema):
@@ -17,7 +39,7 @@ class QuerySchema(ma.Schema):
 
 
 class PageArgs(QuerySchema):
-    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1))
+    page = ma.fields.Integer(load_default=1, validate=ma.validate.Range(min=1, max=MAX_PAGE))
     per_page = ma.fields.Integer(
         load_default=50, validate=ma.validate.Range(min=1, max=MAX_PER_PAGE)
     )

@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from auditor import access, organisation
-from auditor.api.common import PageArgs, page_schema, paginate
+from auditor.api.common import Id, PageArgs, page_schema, paginate
 from auditor.extensions import db
 from auditor.models import Location
 
@@ -23,7 +23,7 @@ class LocationSchema(ma.Schema):
         ],
     )
     name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
-    region_id = ma.fields.Integer(required=True, strict=True)
+    region_id = Id(required=True)
     address = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
     lat = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-90, max=90))
     lon = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-180, max=180))
@@ -32,7 +32,7 @@ class LocationSchema(ma.Schema):
 
 
 class LocationArgs(PageArgs):
-    region_id = ma.fields.Integer()
+    region_id = Id()
     active = ma.fields.Boolean()
 
 
@@ -60,7 +60,7 @@ class Locations(MethodView):
         return location
 
 
-@blp.route("/<int:location_id>")
+@blp.route("/<id:location_id>")
 class LocationItem(MethodView):
     @blp.response(200, LocationSchema)
     def get(self, location_id):

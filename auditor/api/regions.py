@@ -36,7 +36,7 @@ class Regions(MethodView):
         return region
 
 
-@blp.route("/<int:region_id>")
+@blp.route("/<id:region_id>")
 class RegionItem(MethodView):
     @blp.response(200, RegionSchema)
     def get(self, region_id):

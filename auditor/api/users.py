@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from auditor import access, accounts
-from auditor.api.common import PageArgs, page_schema, paginate
+from auditor.api.common import Id, PageArgs, page_schema, paginate
 from auditor.extensions import db
 from auditor.models import ROLES, User
 
@@ -22,8 +22,8 @@ class UserSchema(ma.Schema):
     password = ma.fields.String(
         required=True, load_only=True, validate=ma.validate.Length(max=1024)
     )
-    region_ids = ma.fields.List(ma.fields.Integer(strict=True), load_default=list)
-    location_id = ma.fields.Integer(strict=True, allow_none=True, load_default=None)
+    region_ids = ma.fields.List(Id(), load_default=list, validate=ma.validate.Length(max=100))
+    location_id = Id(allow_none=True, load_default=None)
     active = ma.fields.Boolean(load_default=True)
 
     @ma.post_dump(pass_original=True)
@@ -62,7 +62,7 @@ class Users(MethodView):
         return user
 
 
-@blp.route("/<int:user_id>")
+@blp.route("/<id:user_id>")
 class UserItem(MethodView):
     @blp.response(200, UserSchema)
     def get(self, user_id):

@@ -15,7 +15,7 @@ from schemathesis.specs.openapi.checks import (
 from auditor import create_app
 from tests.api.audit_helpers import published_store
 
-EXAMPLES_PER_OPERATION = 30
+EXAMPLES_PER_OPERATION = 15
 
 
 def _document() -> dict:

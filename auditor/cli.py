@@ -5,7 +5,7 @@ import sys
 
 import click
 import marshmallow as ma
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from auditor import accounts, checklists, demo
@@ -80,7 +80,14 @@ def _print_logins(logins) -> None:
 @click.command("seed-demo")
 @click.option("--seed", default=1, show_default=True, help="Random seed: same seed, same data.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (but print the logins) if data exists.")
-def seed_demo(seed, if_empty):
+@click.option(
+    "--audits",
+    "audit_count",
+    type=click.IntRange(min=0),
+    default=None,
+    help="Approved audits to create (default: DEMO_AUDITS, 300).",
+)
+def seed_demo(seed, if_empty, audit_count):
     """Load the demo data set into an empty database and print the demo logins."""
     if not demo.is_empty(db.session):
         if if_empty:
@@ -88,7 +95,11 @@ def seed_demo(seed, if_empty):
             _print_logins(demo.demo_logins(db.session))
             return
         raise click.ClickException("The database is not empty; seed-demo needs an empty one.")
-    logins = demo.seed(db.session, seed)
+    if audit_count is None:
+        audit_count = current_app.config["DEMO_AUDITS"]
+    logins = demo.seed(
+        db.session, seed, storage=current_app.extensions["media"], audit_count=audit_count
+    )
     db.session.commit()
     click.echo("Demo data loaded.")
     _print_logins(logins)

@@ -54,6 +54,7 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10/minute"),
+        "DEMO_AUDITS": _int("DEMO_AUDITS", 300),
         "RANKING_PRIOR_WEIGHT": float(os.environ.get("RANKING_PRIOR_WEIGHT", 3)),
         "API_TOKEN_LIFETIME": timedelta(days=_int("API_TOKEN_LIFETIME_DAYS", 30)),
         # idle lifetime: a permanent session cookie refreshed on each request

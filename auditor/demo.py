@@ -2,13 +2,16 @@
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auditor import accounts, checklists, organisation
-from auditor.models import Checklist, Location, Region, User
+from auditor.demo_audits import seed_audits
+from auditor.models import Checklist, Location, Region, User, utcnow
+from auditor.storage import Storage
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_DOMAIN = "example.com"
@@ -191,8 +194,16 @@ def _slug(name: str) -> str:
     return name.split()[0].lower()
 
 
-def seed(session: Session, seed: int = 1) -> list[DemoLogin]:
-    """Load the demo organisation and the default checklist; answers the demo logins."""
+def seed(
+    session: Session,
+    seed: int = 1,
+    *,
+    storage: Storage | None = None,
+    audit_count: int = 0,
+    now: datetime | None = None,
+) -> list[DemoLogin]:
+    """Load the demo organisation, the default checklist and `audit_count` approved audits
+    (photos go to `storage`); answers the demo logins."""
     rng = random.Random(seed)
     make = lambda **fields: accounts.create_user(session, None, password=DEMO_PASSWORD, **fields)  # noqa: E731
     make(email=f"admin@{DEMO_DOMAIN}", name="Ada Admin", role="admin")
@@ -214,6 +225,8 @@ def seed(session: Session, seed: int = 1) -> list[DemoLogin]:
     definition = checklists.parse_definition(checklists.default_definition())
     checklist, _created = checklists.save_definition(session, None, definition)
     checklists.publish(session, None, checklist)
+    if audit_count:
+        seed_audits(session, storage, rng, audit_count, now or utcnow())
     return demo_logins(session)
 
 

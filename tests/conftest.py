@@ -55,6 +55,7 @@ def app_config(database_uri: str, media_dir: str) -> dict:
         "PASSWORD_MEMORY_COST": 8,
         "SESSION_COOKIE_SECURE": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "DEMO_AUDITS": 8,  # seed-demo in tests: a handful of audits, not six months
     }
 
 
@@ -74,7 +75,8 @@ def data_app(database_uri, tmp_path_factory) -> Iterator[Flask]:
         db.engine.dispose()
 
 
-def _empty_all_tables() -> None:
+def empty_all_tables() -> None:
+    """Delete every row (TRUNCATE on PostgreSQL), children first."""
     tables = list(reversed(Base.metadata.sorted_tables))
     if db.engine.dialect.name == "postgresql":
         names = ", ".join(table.name for table in tables)
@@ -104,7 +106,7 @@ def app(data_app, database_uri, tmp_path) -> Iterator[Flask]:
     with data_app.app_context():
         yield app
         db.session.rollback()
-        _empty_all_tables()
+        empty_all_tables()
     with app.app_context():
         db.engine.dispose()
 

@@ -2,14 +2,15 @@
 
 import copy
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from auditor import accounts, checklists, demo
 from auditor.extensions import db
-from auditor.models import Checklist, Location, Region, User
-from tests.conftest import _empty_all_tables
+from auditor.models import Audit, Checklist, Location, Photo, Region, User, utcnow
+from tests.conftest import empty_all_tables
 from tests.factories import LocationFactory, RegionFactory, UserFactory
 
 NEW_PASSWORD = "a-long-enough-password"
@@ -216,10 +217,10 @@ def test_seed_demo_if_empty_loads_an_empty_database(runner):
 def test_seed_demo_is_deterministic_for_a_seed(runner):
     assert run(runner, "seed-demo", "--seed", "7").exit_code == 0
     first = staff_names()
-    _empty_all_tables()
+    empty_all_tables()
     assert run(runner, "seed-demo", "--seed", "7").exit_code == 0
     assert staff_names() == first
-    _empty_all_tables()
+    empty_all_tables()
     assert run(runner, "seed-demo", "--seed", "8").exit_code == 0
     assert staff_names() != first
     assert len(first) == 24
@@ -383,3 +384,19 @@ def test_export_of_an_unknown_key_fails(runner):
     assert result.exit_code == 1
     assert "Error: No checklist with the key 'no-such-checklist'." in result.output
     assert not result.output.lstrip().startswith("{")
+
+
+def test_seed_demo_creates_approved_audits_over_six_months(runner):
+    result = run(runner, "seed-demo", "--audits", "40")
+    assert result.exit_code == 0, result.output
+    db.session.commit()
+    audits = db.session.scalars(select(Audit)).all()
+    assert len(audits) == 40
+    assert {a.status for a in audits} == {"approved"}
+    assert db.session.scalar(select(func.count()).select_from(Photo)) == 40
+    now = utcnow()
+    assert all(now - timedelta(days=190) < a.finished_at < now for a in audits)
+    assert all(a.submitted_at > a.finished_at and a.reviewed_at > a.submitted_at for a in audits)
+    assert len({a.location_id for a in audits}) > 6
+    assert len({round(a.score_overall) for a in audits}) > 10  # scores differ
+    assert all(a.staff for a in audits)

@@ -36,7 +36,7 @@ class ActionPatchSchema(ma.Schema):
 
 class ActionArgs(PageArgs):
     status = ma.fields.String(validate=ma.validate.OneOf(ACTION_STATUSES))
-    location_id = Id()
+    location_id = Id(strict=False)
 
 
 def action_document(action: CorrectiveAction) -> dict:

@@ -47,8 +47,8 @@ class AssignmentPatchSchema(ma.Schema):
 
 class AssignmentArgs(PageArgs):
     status = ma.fields.String(validate=ma.validate.OneOf(ASSIGNMENT_STATUSES))
-    auditor_id = Id()
-    location_id = Id()
+    auditor_id = Id(strict=False)
+    location_id = Id(strict=False)
 
 
 @blp.route("")

@@ -113,8 +113,8 @@ class AuditSchema(ma.Schema):
 
 
 class AuditArgs(PageArgs):
-    location_id = Id()
-    auditor_id = Id()
+    location_id = Id(strict=False)
+    auditor_id = Id(strict=False)
     status = Str(validate=ma.validate.OneOf(AUDIT_STATUSES))
     checklist = Str()
     from_ = ma.fields.AwareDateTime(data_key="from")

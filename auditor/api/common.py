@@ -13,10 +13,11 @@ ID_MAX = 2**31 - 1  # ids live in 32-bit integer columns
 
 
 class Id(ma.fields.Integer):
-    """A database id: a JSON integer from 1 to 2**31 - 1 (larger ones would not fit a column)."""
+    """A database id from 1 to 2**31 - 1 (larger ones would not fit a column). In JSON bodies
+    it must be a number; query strings (`strict=False`) carry it as text."""
 
-    def __init__(self, **kwargs):
-        super().__init__(strict=True, validate=ma.validate.Range(min=1, max=ID_MAX), **kwargs)
+    def __init__(self, *, strict: bool = True, **kwargs):
+        super().__init__(strict=strict, validate=ma.validate.Range(min=1, max=ID_MAX), **kwargs)
 
 
 class IdConverter(IntegerConverter):

@@ -32,7 +32,7 @@ class LocationSchema(ma.Schema):
 
 
 class LocationArgs(PageArgs):
-    region_id = Id()
+    region_id = Id(strict=False)
     active = ma.fields.Boolean()
 
 

@@ -96,3 +96,25 @@ def test_bad_pagination_answers_422(admin, query):
 
 def test_unknown_query_parameters_are_ignored(admin):
     assert admin.get("/api/v1/regions?_=12345").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status"),
+    [
+        ("GET", "/api/v1/regions/99999999999999999999", None, 404),
+        ("GET", "/api/v1/regions/0", None, 404),
+        ("GET", "/api/v1/regions?page=99999999999", None, 422),
+        ("GET", "/api/v1/locations?region_id=99999999999", None, 422),
+        ("POST", "/api/v1/locations", {"code": "A", "name": "A", "region_id": 2**40}, 422),
+        ("POST", "/api/v1/regions", {"name": "nul \u0000 byte"}, None),
+    ],
+)
+def test_out_of_range_values_never_reach_the_database(admin, method, path, body, status):
+    response = admin.client.open(
+        path, method=method, json=body, headers={"Authorization": f"Bearer {admin.token}"}
+    )
+    if status is None:  # accepted or refused, but never a server error
+        assert response.status_code in (201, 422)
+    else:
+        assert response.status_code == status
+        problem_of(response)

@@ -1,0 +1,164 @@
+"""Six months of demo audits: approved visits whose scores differ by store and by section.
+
+Each store gets a quality level and a strength or weakness per section; each visit adds some
+noise. Audits go through the real life cycle (save, photo, submit, approve), so they are
+scored, checked and raise corrective actions exactly as real ones would.
+"""
+
+import io
+import random
+import uuid
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+
+from PIL import Image, ImageDraw
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from auditor import audit_photos, audits, checklists
+from auditor.models import Location, User
+from auditor.storage import Storage
+
+MONTHS = 6
+PHOTO_LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_pixels": 50_000_000}
+
+
+def _clamp(value: float, low: float = 0.02, high: float = 0.98) -> float:
+    return max(low, min(high, value))
+
+
+def _profiles(rng: random.Random, locations, definition) -> dict[int, dict[str, float]]:
+    """A quality level per store and section, from weak (~0.45) to strong (~0.92)."""
+    profiles = {}
+    for location in locations:
+        base = rng.uniform(0.45, 0.92)
+        profiles[location.id] = {
+            s["key"]: _clamp(base + rng.gauss(0, 0.12)) for s in definition["sections"]
+        }
+    return profiles
+
+
+def _numeric(rng: random.Random, question: Mapping, p: float) -> float:
+    bands = question["bands"]
+    index = 0 if rng.random() < p else (1 if rng.random() < p else len(bands) - 1)
+    index = min(index, len(bands) - 1)
+    low = bands[index - 1]["max"] if index else 0
+    high = bands[index]["max"] if bands[index]["max"] is not None else low * 2 + 30
+    return round(rng.uniform(low, high))
+
+
+def _value(rng: random.Random, question: Mapping, p: float):
+    kind = question["type"]
+    if kind == "yes_no":
+        good = rng.random() < p
+        return good if question["pass_on"] else not good
+    if kind == "scale":
+        span = question["max"] - question["min"]
+        return max(
+            question["min"],
+            min(question["max"], round(question["min"] + span * (p + rng.gauss(0, 0.15)))),
+        )
+    if kind == "choice":
+        options = sorted(question["options"], key=lambda o: -o["score"])
+        return (options[0] if rng.random() < p else rng.choice(options))["key"]
+    if kind == "numeric":
+        return _numeric(rng, question, p)
+    return None
+
+
+def _answers(rng: random.Random, definition: Mapping, quality: Mapping[str, float]) -> list[dict]:
+    answers = []
+    for section in definition["sections"]:
+        for question in section["questions"]:
+            if question["type"] == "text":
+                continue
+            if question["allow_na"] and rng.random() < 0.25:
+                answers.append({"question": question["key"], "na": True})
+                continue
+            p = _clamp(quality[section["key"]] + rng.gauss(0, 0.08))
+            if question["critical"]:
+                p = 0.92 + 0.07 * p  # critical failures are rare, if more so in good stores
+            answers.append({"question": question["key"], "value": _value(rng, question, p)})
+    return answers
+
+
+def _photo(rng: random.Random) -> bytes:
+    """A small generated 'sales floor': shelves of random colours."""
+    image = Image.new("RGB", (640, 480), (235, 232, 225))
+    draw = ImageDraw.Draw(image)
+    for row in range(4):
+        for column in range(6):
+            colour = tuple(rng.randrange(40, 220) for _ in range(3))
+            x, y = 20 + column * 102, 30 + row * 110
+            draw.rectangle((x, y, x + 90, y + 90), fill=colour)
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=80)
+    return buffer.getvalue()
+
+
+def _visit(rng: random.Random, now: datetime) -> tuple[datetime, datetime]:
+    finished = now - timedelta(days=rng.uniform(1, MONTHS * 30.4), hours=rng.uniform(0, 8))
+    return finished - timedelta(minutes=rng.uniform(12, 40)), finished
+
+
+def _body(rng, checklist_id, location, staff, definition, quality, now) -> dict:
+    started, finished = _visit(rng, now)
+    named = rng.sample(staff, k=min(len(staff), rng.choice((1, 1, 2))))
+    jitter = 0.0005  # about 50 m around the store
+    return {
+        "checklist_id": checklist_id,
+        "location_id": location.id,
+        "assignment_id": None,
+        "started_at": started,
+        "finished_at": finished,
+        "geo": {
+            "lat": location.lat + rng.uniform(-jitter, jitter),
+            "lon": location.lon + rng.uniform(-jitter, jitter),
+            "accuracy": rng.uniform(5, 25),
+        },
+        "staff_ids": [user.id for user in named],
+        "staff_names": ["Sam (badge)"] if rng.random() < 0.2 else [],
+        "notes": "",
+        "answers": _answers(rng, definition, quality),
+    }
+
+
+def seed_audits(
+    session: Session, storage: Storage, rng: random.Random, count: int, now: datetime
+) -> int:
+    """Create `count` approved audits of the published store-visit checklist; answers how many."""
+    checklist = checklists.latest_published(session, checklists.DEFAULT_CHECKLIST_KEY)
+    definition = checklists.definition_of(checklist)
+    locations = session.scalars(select(Location).order_by(Location.id)).all()
+    auditors = session.scalars(select(User).where(User.role == "auditor").order_by(User.id)).all()
+    reviewer = session.scalars(select(User).where(User.role == "admin").order_by(User.id)).first()
+    staff = {
+        loc.id: session.scalars(
+            select(User).where(User.role == "staff", User.location_id == loc.id)
+        ).all()
+        for loc in locations
+    }
+    profiles = _profiles(rng, locations, definition)
+    for index in range(count):
+        location, auditor = rng.choice(locations), auditors[index % len(auditors)]
+        body = _body(
+            rng, checklist.id, location, staff[location.id], definition, profiles[location.id], now
+        )
+        audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+        audit, _ = audits.save_audit(session, auditor, audit_id, body)
+        audit_photos.add_photo(
+            session,
+            storage,
+            auditor,
+            audit_id,
+            uuid.UUID(int=rng.getrandbits(128), version=4),
+            _photo(rng),
+            "tidy",
+            **PHOTO_LIMITS,
+        )
+        audits.submit(session, auditor, audit_id)
+        audits.review(session, reviewer, audit, "approve", None)
+        audit.submitted_at = body["finished_at"] + timedelta(hours=rng.uniform(0.2, 3))
+        audit.reviewed_at = audit.submitted_at + timedelta(hours=rng.uniform(2, 72))
+    session.flush()
+    return count

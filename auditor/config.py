@@ -51,6 +51,7 @@ def from_environment(instance_path: str) -> dict:
         "DB_LOCK_TIMEOUT_MS": _int("DB_LOCK_TIMEOUT_MS", 15_000),
         "MEDIA_DIR": os.environ.get("MEDIA_DIR") or os.path.join(instance_path, "media"),
         "MEDIA_URL": os.environ.get("MEDIA_URL", ""),
+        "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL"),  # for S3-compatible stores
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10/minute"),

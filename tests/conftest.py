@@ -8,10 +8,12 @@ import os
 import secrets
 from collections.abc import Iterator
 
+import boto3
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from moto.server import ThreadedMotoServer
 from sqlalchemy import create_engine, text
 
 from auditor import create_app
@@ -187,3 +189,33 @@ def problem_of(response) -> dict:
     assert body["status"] == response.status_code
     assert {"type", "title", "status", "detail"} <= set(body)
     return body
+
+
+S3_BUCKET = "auditor-test"
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """A moto S3 server on a free port, with dummy credentials, and our bucket."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in {
+            "AWS_ACCESS_KEY_ID": "testing",
+            "AWS_SECRET_ACCESS_KEY": "testing",
+            "AWS_SESSION_TOKEN": "testing",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            # never read a developer's real profile or credentials
+            "AWS_CONFIG_FILE": "/nonexistent",
+            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
+        }.items():
+            env.setenv(name, value)
+        env.delenv("AWS_PROFILE", raising=False)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=S3_BUCKET)
+        try:
+            yield endpoint
+        finally:
+            server.stop()
+            server._server.server_close()  # stop() leaves the listening socket open

@@ -14,3 +14,11 @@ def test_me_answers_the_user_itself(login_as):
         "name": auditor.user.name,
         "role": "auditor",
     }
+
+
+def test_every_response_carries_the_security_headers(client):
+    for path in ("/healthz", "/login", "/api/v1/me", "/nowhere"):
+        headers = client.get(path).headers
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["X-Frame-Options"] == "DENY"
+        assert headers["Referrer-Policy"] == "same-origin"

@@ -1,13 +1,11 @@
 """One contract for both media stores: the local disk, and S3 (moto's real HTTP server)."""
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
 import pytest
 from botocore.stub import Stubber
-from moto.server import ThreadedMotoServer
 
 from auditor.storage import (
     LocalStorage,
@@ -18,37 +16,10 @@ from auditor.storage import (
     storage_from_config,
     thumb_key,
 )
+from tests.conftest import S3_BUCKET as BUCKET
 
-BUCKET = "auditor-test"
 HASH = "ab" + "0" * 62
 KEY = display_key(HASH)
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    """A moto S3 server on a free port, with dummy credentials, and our bucket."""
-    with pytest.MonkeyPatch.context() as env:
-        for name, value in {
-            "AWS_ACCESS_KEY_ID": "testing",
-            "AWS_SECRET_ACCESS_KEY": "testing",
-            "AWS_SESSION_TOKEN": "testing",
-            "AWS_DEFAULT_REGION": "us-east-1",
-            # never read a developer's real profile or credentials
-            "AWS_CONFIG_FILE": "/nonexistent",
-            "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent",
-        }.items():
-            env.setenv(name, value)
-        env.delenv("AWS_PROFILE", raising=False)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-        server.start()
-        host, port = server.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket=BUCKET)
-        try:
-            yield endpoint
-        finally:
-            server.stop()
-            server._server.server_close()  # stop() leaves the listening socket open
 
 
 @pytest.fixture(params=["local", "s3"])

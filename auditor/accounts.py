@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
+import marshmallow as ma
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
@@ -25,6 +26,14 @@ def normalise_email(email: str) -> str:
 def find_by_email(session: Session, email: str) -> User | None:
     """The user with this email, whatever its case."""
     return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def _check_email(email: str) -> None:
+    # every way in (API, command line, seeding) gets the same rule as the API schema
+    try:
+        ma.validate.Email()(email)
+    except ma.ValidationError as error:
+        raise Invalid({"email": ["Not a valid email address."]}) from error
 
 
 def _check_password(password: str) -> None:
@@ -58,6 +67,7 @@ def _check_role_fields(session: Session, role: str, region_ids: list[int], locat
 def create_user(session: Session, actor: User | None, **fields: Any) -> User:
     """Create a user from `email, name, role, password[, region_ids, location_id]`."""
     email = normalise_email(fields["email"])
+    _check_email(email)
     region_ids = list(fields.get("region_ids") or [])
     location_id = fields.get("location_id")
     _check_role_fields(session, fields["role"], region_ids, location_id)
@@ -88,6 +98,7 @@ def update_user(session: Session, actor: User | None, user: User, changes: Mappi
     _check_role_fields(session, role, region_ids, location_id)
     if "email" in changes:
         email = normalise_email(changes["email"])
+        _check_email(email)
         other = find_by_email(session, email)
         if other is not None and other.id != user.id:
             raise Conflict(f"A user with the email {email} exists already.")

@@ -103,8 +103,8 @@ def test_create_user_refuses_bad_options_with_a_clear_message(
 @pytest.mark.parametrize("email", ["not-an-email", "kim@", "@example.com", "kim example.com", ""])
 def test_create_user_refuses_a_malformed_email(runner, email):
     result = create_user(runner, email)
-    assert result.exit_code == 2
-    assert f"Invalid value for 'EMAIL': {email!r} is not a valid email address." in result.output
+    assert result.exit_code == 1
+    assert "email: Not a valid email address." in result.output
     assert count(User) == 0
 
 

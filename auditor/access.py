@@ -153,3 +153,57 @@ def get_action_for(session: Session, user: User, action_id: int) -> CorrectiveAc
     if action is None:
         raise NotFound(f"Corrective action {action_id} not found.")
     return action
+
+
+def get_staff_for(session: Session, user: User, staff_id: int) -> User:
+    """A staff member whose scorecard the user may see: their own, their managers', admins'."""
+    require_role(user, "admin", "manager", "staff")
+    staff = session.get(User, staff_id)
+    if staff is None or staff.role != "staff":
+        raise NotFound(f"Staff member {staff_id} not found.")
+    if user.role == "staff" and staff.id != user.id:
+        raise NotFound(f"Staff member {staff_id} not found.")
+    if user.role == "manager":
+        regions = {region.id for region in user.regions}
+        if staff.location is None or staff.location.region_id not in regions:
+            raise NotFound(f"Staff member {staff_id} not found.")
+    return staff
+
+
+def manager_region_ids(user: User, region_id: int | None) -> list[int] | None:
+    """The regions a ranking covers: one asked for (404 outside the user's), else all theirs."""
+    require_role(user, "admin", "manager")
+    own = None if user.role == "admin" else [region.id for region in user.regions]
+    if region_id is None:
+        return own
+    if own is not None and region_id not in own:
+        raise NotFound(f"Region {region_id} not found.")
+    return [region_id]
+
+
+def auditable_locations(user: User) -> Select:
+    """Active stores a user may audit or plan for: auditors all, managers their regions', admins
+    all; staff never list stores (role-wide 403)."""
+    require_role(user, "admin", "manager", "auditor")
+    stmt = select(Location).where(Location.active.is_(True)).order_by(Location.code)
+    if user.role == "manager":
+        stmt = stmt.where(Location.region_id.in_(managed_region_ids(user)))
+    return stmt
+
+
+def get_auditable_location_for(session: Session, user: User, location_id: int) -> Location:
+    """One active store the user may audit, or 404."""
+    stmt = auditable_locations(user).where(Location.id == location_id)
+    location = session.scalar(stmt)
+    if location is None:
+        raise NotFound(f"Location {location_id} not found.")
+    return location
+
+
+def location_roster(location: Location) -> Select:
+    """The active staff of one store, by name: who an auditor may name as having served them."""
+    return (
+        select(User)
+        .where(User.role == "staff", User.active.is_(True), User.location_id == location.id)
+        .order_by(User.name, User.id)
+    )

@@ -14,6 +14,7 @@ from auditor.api import (
     audits,
     auth,
     checklists,
+    insights,
     locations,
     me,
     photos,
@@ -40,6 +41,7 @@ BLUEPRINTS = (
     audits.blp,
     photos.blp,
     actions.blp,
+    insights.blp,
 )
 # reachable without credentials: logging in and the API's own description
 PUBLIC = frozenset({("auth.Tokens", "POST"), ("api-docs.openapi_json", "GET")})

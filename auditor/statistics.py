@@ -2,6 +2,7 @@
 
 import math
 from collections.abc import Callable, Iterable, Sequence
+from functools import cache
 
 CONFIDENCE = 0.95
 
@@ -60,6 +61,7 @@ def _bisect(f: Callable[[float], float], low: float, high: float) -> float:
     return (low + high) / 2
 
 
+@cache  # a pure function of (p, df): rankings ask for the same few degrees of freedom
 def t_quantile(p: float, df: int) -> float:
     """The p-quantile of Student's t (p > 0.5), e.g. t_quantile(0.975, 9) = 2.2622..."""
     high = 1.0

@@ -1,0 +1,238 @@
+"""Rankings at scale: the endpoint against the bare SQL GROUP BY over the same rows.
+
+1,000 locations in 10 regions and 200,000 approved audits over two years, on SQLite (a temp
+file) and on PostgreSQL (BENCH_PG_URL, default the local test database, in a schema of its
+own). For each backend, in one run: the bare GROUP BYs a ranking cannot avoid (current and
+previous window, raw SQL) and GET /api/v1/rankings, all regions (admin) and one region
+(manager); the median of several runs each, printed as ratios, with the query count.
+
+    .venv/bin/python bench/rankings.py [--audits N] [--locations N] [--runs N] [--no-pg]
+"""
+
+import argparse
+import os
+import random
+import secrets
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, event, insert, select, text
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from auditor import checklists, create_app
+from auditor.extensions import db
+from auditor.models import Audit, Location, Region, User, region_managers, utcnow
+from auditor.passwords import hash_password
+
+DAYS = 90
+PASSWORD = "bench-password"
+
+
+def populate(n_locations: int, n_audits: int, rng: random.Random) -> None:
+    """Regions, locations, one auditor, one manager per region, the checklist, the audits."""
+    definition = checklists.parse_definition(checklists.default_definition())
+    checklist, _ = checklists.save_definition(db.session, None, definition)
+    checklists.publish(db.session, None, checklist)
+    regions = [Region(name=f"Region {i}") for i in range(10)]
+    db.session.add_all(regions)
+    db.session.flush()
+    hashed = hash_password(PASSWORD)
+    auditor = User(email="auditor@bench.test", name="A", role="auditor", password_hash=hashed)
+    admin = User(email="admin@bench.test", name="Admin", role="admin", password_hash=hashed)
+    manager = User(email="manager@bench.test", name="M", role="manager", password_hash=hashed)
+    db.session.add_all([auditor, admin, manager])
+    db.session.flush()
+    db.session.execute(
+        insert(region_managers), [{"region_id": regions[0].id, "user_id": manager.id}]
+    )
+    db.session.execute(
+        insert(Location),
+        [
+            {
+                "code": f"L{i:04d}",
+                "name": f"Store {i}",
+                "region_id": regions[i % 10].id,
+                "address": "",
+                "timezone": "UTC",
+                "active": True,
+            }
+            for i in range(n_locations)
+        ],
+    )
+    location_ids = list(db.session.scalars(select(Location.id)))
+    quality = {loc: rng.uniform(45, 92) for loc in location_ids}
+    now = utcnow()
+    for start in range(0, n_audits, 20_000):
+        rows = []
+        for _ in range(min(20_000, n_audits - start)):
+            loc = rng.choice(location_ids)
+            finished = now - timedelta(days=rng.uniform(0, 730))
+            rows.append(
+                {
+                    "id": uuid.UUID(int=rng.getrandbits(128), version=4),
+                    "auditor_id": auditor.id,
+                    "location_id": loc,
+                    "checklist_id": checklist.id,
+                    "status": "approved",
+                    "started_at": finished - timedelta(minutes=20),
+                    "finished_at": finished,
+                    "score_overall": max(0.0, min(100.0, rng.gauss(quality[loc], 12))),
+                    "critical_failed": False,
+                    "staff_names": [],
+                    "notes": "",
+                    "review_note": "",
+                    "far_from_location": False,
+                    "created_at": finished,
+                    "updated_at": finished,
+                }
+            )
+        db.session.execute(insert(Audit), rows)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("ANALYZE"))
+    else:
+        db.session.execute(text("ANALYZE"))
+    db.session.commit()
+
+
+BARE = """
+SELECT location_id, count(score_overall), sum(score_overall), sum(score_overall * score_overall)
+FROM audits
+WHERE status = 'approved' AND finished_at >= :start AND finished_at < :end
+  AND score_overall IS NOT NULL {region}
+GROUP BY location_id
+"""
+
+
+def bare_groupby(engine, region_id: int | None) -> None:
+    """The two GROUP BYs (current and previous window) in plain SQL."""
+    now = utcnow()
+    region = (
+        "AND location_id IN (SELECT id FROM locations WHERE region_id = :region)"
+        if region_id
+        else ""
+    )
+    with engine.connect() as connection:
+        for start, end in (
+            (now - timedelta(days=DAYS), now),
+            (now - timedelta(days=2 * DAYS), now - timedelta(days=DAYS)),
+        ):
+            params = {"start": start, "end": end, "region": region_id}
+            if engine.dialect.name == "sqlite":  # stored as naive UTC text
+                params |= {
+                    "start": start.replace(tzinfo=None).isoformat(" "),
+                    "end": end.replace(tzinfo=None).isoformat(" "),
+                }
+            connection.execute(text(BARE.format(region=region)), params).all()
+
+
+def median_ms(action, runs: int) -> float:
+    action()  # warm caches and connection pools
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def count_queries(engine, action) -> int:
+    seen = []
+    listener = lambda *args: seen.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def measure(name: str, url: str, args) -> None:
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench",
+            "MEDIA_DIR": tempfile.mkdtemp(),
+            "PASSWORD_TIME_COST": 1,
+            "PASSWORD_MEMORY_COST": 8,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        upgrade()
+        started = time.perf_counter()
+        populate(args.locations, args.audits, random.Random(1))
+        loaded = time.perf_counter() - started
+        region_id = db.session.scalar(select(Region.id).order_by(Region.id))
+        engine = db.engine
+    print(
+        f"\n{name}: {args.audits:,} audits, {args.locations:,} locations (loaded in {loaded:.1f} s)"
+    )
+    # requests run outside any app context, each in its own, as in production
+    client = app.test_client()
+
+    def token(email):
+        response = client.post("/api/v1/auth/token", json={"email": email, "password": PASSWORD})
+        return {"Authorization": f"Bearer {response.get_json()['token']}"}
+
+    def endpoint(headers, expected):
+        def call():
+            response = client.get("/api/v1/rankings", headers=headers)
+            body = response.get_json()
+            assert len(body["items"]) + len(body["unranked"]) == expected, body
+
+        return call
+
+    rows = [
+        (
+            "all regions",
+            lambda: bare_groupby(engine, None),
+            endpoint(token("admin@bench.test"), args.locations),
+        ),
+        (
+            "one region (manager)",
+            lambda: bare_groupby(engine, region_id),
+            endpoint(token("manager@bench.test"), args.locations // 10),
+        ),
+    ]
+    print(f"{'scope':<22}{'bare SQL ms':>12}{'endpoint ms':>13}{'ratio':>8}{'queries':>9}")
+    for label, bare, call in rows:
+        bare_ms, call_ms = median_ms(bare, args.runs), median_ms(call, args.runs)
+        queries = count_queries(engine, call)
+        print(f"{label:<22}{bare_ms:>12.1f}{call_ms:>13.1f}{call_ms / bare_ms:>7.2f}x{queries:>9}")
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--audits", type=int, default=200_000)
+    parser.add_argument("--locations", type=int, default=1_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--no-pg", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        measure("SQLite", f"sqlite:///{folder}/bench.db", args)
+    if args.no_pg:
+        return
+    base = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
+    schema = f"bench_{secrets.token_hex(4)}"
+    engine = create_engine(base)
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    try:
+        measure("PostgreSQL", f"{base}?options=-csearch_path%3D{schema}", args)
+    finally:
+        with engine.begin() as connection:
+            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

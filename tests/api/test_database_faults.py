@@ -54,3 +54,27 @@ def test_a_lock_timeout_answers_503_and_the_retry_creates_one_audit(impatient_ap
     assert db.session.query(Audit).count() == 1
     with impatient_app.app_context():
         db.engine.dispose()
+
+
+def test_a_dropped_connection_is_replaced_not_a_500(app, database_uri, tmp_path):
+    if not database_uri.startswith("postgresql"):
+        pytest.skip("SQLite has no server connection to drop")  # the PostgreSQL run covers it
+    named = create_app({**app_config(f"{database_uri}&application_name=dropped", str(tmp_path))})
+    user = UserFactory(role="auditor")
+    client = named.test_client()
+    auditor = ApiClient(client, token_for(client, user.email), user)
+    assert auditor.get("/api/v1/me").status_code == 200
+    url = database_uri.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as admin:
+        # the app's pooled connection dies under it, as in a database restart or failover
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE application_name = 'dropped'"
+        )
+    response = auditor.get("/api/v1/me")
+    assert response.status_code in (200, 503)  # a fresh connection, or a clean retry hint
+    if response.status_code == 503:
+        assert "Retry-After" in response.headers
+    assert auditor.get("/api/v1/me").status_code == 200
+    with named.app_context():
+        db.engine.dispose()

@@ -69,8 +69,9 @@ class Ranked:
     ci: list[float] | None
 
 
-def rank(rows: Sequence[Row], prior_weight: float) -> list[Ranked]:
-    """Shrunk scores toward the mean of all audits in scope, best first, competition ranks."""
+def rank(rows: Sequence[Row], prior_weight: float, *, intervals: bool = True) -> list[Ranked]:
+    """Shrunk scores toward the mean of all audits in scope, best first, competition ranks;
+    `intervals=False` skips the confidence intervals (previous windows need ranks only)."""
     n_all = sum(row.n for row in rows)
     if not n_all:
         return []
@@ -78,7 +79,7 @@ def rank(rows: Sequence[Row], prior_weight: float) -> list[Ranked]:
     scored = []
     for row in rows:
         mean = row.total / row.n
-        sd = statistics.sample_sd(row.n, row.total, row.total_sq)
+        sd = statistics.sample_sd(row.n, row.total, row.total_sq) if intervals else None
         scored.append((statistics.shrunk(row.n, mean, prior_weight, prior_mean), mean, row, sd))
     scored.sort(key=lambda item: (-round(item[0], 6), item[2].location_id))
     ranks = statistics.competition_ranks([item[0] for item in scored])
@@ -95,12 +96,15 @@ def rank(rows: Sequence[Row], prior_weight: float) -> list[Ranked]:
     ]
 
 
-def locations_in(session: Session, scope: Scope) -> list[Location]:
-    """The locations a ranking lists (active ones; inactive ones only if they have audits)."""
-    stmt = select(Location).order_by(Location.code)
+def locations_in(session: Session, scope: Scope) -> list:
+    """The locations a ranking names: id, code, name and active flag (plain rows, no ORM
+    objects: a thousand of them would cost more than the aggregation)."""
+    stmt = select(Location.id, Location.code, Location.name, Location.active).order_by(
+        Location.code
+    )
     if scope.region_ids is not None:
         stmt = stmt.where(Location.region_id.in_(scope.region_ids))
-    return list(session.scalars(stmt))
+    return list(session.execute(stmt))
 
 
 def ranking(session: Session, scope: Scope, now: datetime, days: int, prior_weight: float) -> dict:

@@ -47,16 +47,25 @@ audit_staff = Table(
 class Audit(Base):
     __tablename__ = "audits"
     __table_args__ = (
-        # rankings and scorecards: approved audits per location in a finished_at window; the
-        # score rides along so the GROUP BY reads the index alone
+        # rankings and scorecards read approved audits of one checklist in a finished_at
+        # window, per location; with the checklist and the score in the index, both the
+        # per-location and the whole-window scans are index-only
         Index(
-            "ix_audits_status_location_finished",
+            "ix_audits_ranking_by_location",
             "status",
             "location_id",
             "finished_at",
+            "checklist_id",
             "score_overall",
         ),
-        Index("ix_audits_status_finished", "status", "finished_at"),
+        Index(
+            "ix_audits_ranking_by_window",
+            "status",
+            "finished_at",
+            "checklist_id",
+            "location_id",
+            "score_overall",
+        ),
         Index("ix_audits_auditor_status", "auditor_id", "status"),
     )
 

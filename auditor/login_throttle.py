@@ -15,7 +15,12 @@ from auditor.extensions import limiter
 
 
 def _keys(email: str, address: str) -> list[tuple[str, str]]:
-    return [("login-email", email.strip().lower()), ("login-address", address or "unknown")]
+    # the configured prefix keeps apps that share one Redis from sharing counters
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX", "")
+    return [
+        (f"{prefix}login-email", email.strip().lower()),
+        (f"{prefix}login-address", address or "unknown"),
+    ]
 
 
 def _enabled() -> bool:

@@ -10,6 +10,7 @@ from wtforms import ValidationError
 
 from auditor.api import (
     actions,
+    app_support,
     assignments,
     audits,
     auth,
@@ -41,6 +42,7 @@ BLUEPRINTS = (
     audits.blp,
     photos.blp,
     actions.blp,
+    app_support.blp,
     insights.blp,
 )
 # reachable without credentials: logging in and the API's own description

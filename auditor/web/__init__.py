@@ -2,10 +2,14 @@
 
 from flask import Flask
 
-from auditor.web import auth, home
+from auditor.web import admin, admin_checklists, auth, exports, home, manager, review, staff
+from auditor.web import app as phone_app
 
 
 def register_pages(app: Flask) -> None:
     """Mount the page blueprints."""
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
+    app.register_blueprint(phone_app.bp)
+    for pages in (manager, review, exports, staff, admin, admin_checklists):
+        app.register_blueprint(pages.bp)

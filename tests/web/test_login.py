@@ -69,17 +69,15 @@ def api_log_in(client: FlaskClient, email: str, password: str = PASSWORD):
 
 
 def log_out(client: FlaskClient):
-    return client.post("/logout", data={"csrf_token": form_csrf(client, "/")})
+    # the login page's form carries the signed-in session's token too
+    return client.post("/logout", data={"csrf_token": form_csrf(client)})
 
 
 def logged_in(client: FlaskClient) -> bool:
-    """True when the home page answers; an anonymous visitor is sent to the login page."""
+    """True when `/` sends the user to their role's home; an anonymous visitor goes to log in."""
     response = client.get("/")
-    if response.status_code == 302:
-        assert response.location.startswith("/login")
-        return False
-    assert response.status_code == 200
-    return True
+    assert response.status_code == 302
+    return not response.location.startswith("/login")
 
 
 def assert_sent_to_login(response, next_path: str = "/") -> None:
@@ -138,8 +136,8 @@ def test_the_right_credentials_redirect_home_with_a_session_cookie(client, user)
     assert cookie.http_only
     assert cookie.same_site == "Lax"
     home = client.get("/")
-    assert home.status_code == 200
-    assert "Mia Meyer" in home.get_data(as_text=True)
+    assert home.status_code == 302
+    assert home.location == "/app"  # an auditor's home is the phone app
 
 
 def test_the_session_cookie_lives_for_the_idle_lifetime(app, client, user):
@@ -366,7 +364,7 @@ def test_a_replayed_session_cookie_no_longer_works_after_logout(client, user):
 
 def test_logging_out_of_an_ended_session_leads_to_the_login_page(client, user):
     log_in(client, user.email)
-    token = form_csrf(client, "/")
+    token = form_csrf(client)
     with client.session_transaction() as session:
         session["login_at"] = 0  # long past the absolute lifetime
     response = client.post("/logout", data={"csrf_token": token})
@@ -424,7 +422,7 @@ def test_the_absolute_lifetime_ends_even_an_active_session(app, client, user, ma
         session["login_at"] = int(started.timestamp())
     response = client.get("/")
     if still_valid:
-        assert response.status_code == 200
+        assert response.location == "/app"
     else:
         assert_sent_to_login(response)
 
@@ -506,7 +504,7 @@ def test_an_unsafe_cookie_api_request_needs_the_csrf_header(admin_browser, heade
 
 
 def test_an_unsafe_cookie_api_request_with_the_pages_csrf_token_succeeds(admin_browser):
-    token = fields_of(admin_browser.get("/")).meta_csrf
+    token = fields_of(admin_browser.get("/manager")).meta_csrf
     assert token
     response = admin_browser.post(
         "/api/v1/regions", json={"name": "North"}, headers={"X-CSRF-Token": token}

@@ -1,0 +1,116 @@
+"""CSV exports, streamed row by row, with cells a spreadsheet would run as formulas defused."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from auditor.models import Audit, Location
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BATCH = 500
+
+
+def escape_cell(value: Any) -> str:
+    """A cell as text; one starting like a formula gets a leading apostrophe (CSV injection)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        # numbers stay numbers: a negative score is no formula
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    if isinstance(value, int | datetime):
+        return value.isoformat() if isinstance(value, datetime) else str(value)
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def csv_lines(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Iterator[str]:
+    """The CSV text of a header and rows, one line at a time (nothing held in memory)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    yield buffer.getvalue()
+    for row in rows:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow([escape_cell(cell) for cell in row])
+        yield buffer.getvalue()
+
+
+AUDIT_HEADER = (
+    "uuid",
+    "location_code",
+    "location_name",
+    "region",
+    "checklist",
+    "version",
+    "status",
+    "started_at",
+    "finished_at",
+    "score",
+    "critical_failed",
+)
+
+
+def audit_rows(session: Session, stmt: Select, section_keys: Sequence[str]) -> Iterator[list[Any]]:
+    """One row per audit of `stmt` with its section scores; loaded in batches of BATCH."""
+    stmt = stmt.options(
+        joinedload(Audit.location).joinedload(Location.region),
+        joinedload(Audit.checklist),
+        selectinload(Audit.section_scores),
+    ).execution_options(yield_per=BATCH)
+    for audit in session.scalars(stmt):
+        sections = {row.section_key: row.score for row in audit.section_scores}
+        yield [
+            str(audit.id),
+            audit.location.code,
+            audit.location.name,
+            audit.location.region.name,
+            audit.checklist.key,
+            audit.checklist.version,
+            audit.status,
+            audit.started_at,
+            audit.finished_at,
+            audit.score_overall,
+            audit.critical_failed,
+            *(sections.get(key) for key in section_keys),
+        ]
+
+
+RANKING_HEADER = (
+    "rank",
+    "previous_rank",
+    "location_code",
+    "location_name",
+    "score",
+    "mean",
+    "n",
+    "ci_low",
+    "ci_high",
+)
+
+
+def ranking_rows(result: dict) -> Iterator[list[Any]]:
+    """The rows of a ranking (DESIGN §4): ranked locations, then unranked ones."""
+    for item in result["items"]:
+        low, high = item["ci"] or (None, None)
+        location = item["location"]
+        yield [
+            item["rank"],
+            item["previous_rank"],
+            location.code,
+            location.name,
+            item["score"],
+            item["mean"],
+            item["n"],
+            low,
+            high,
+        ]
+    for item in result["unranked"]:
+        yield [None, None, item["location"].code, item["location"].name, None, None, 0, None, None]

@@ -1,0 +1,156 @@
+"""The manager's pages: the ranking dashboard, a store's breakdown, heatmap, weakest questions."""
+
+from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from auditor import access, charts, insights, ranking
+from auditor.errors import NotFound
+from auditor.extensions import db
+from auditor.models import Audit
+from auditor.web.pages import (
+    DAY_CHOICES,
+    as_int,
+    checklist_keys,
+    current_filters,
+    now,
+    roles,
+    scope_of,
+)
+
+bp = Blueprint("manager", __name__, url_prefix="/manager")
+MANAGERS = ("admin", "manager")
+
+
+def _choices() -> dict:
+    """What the filter form offers: the user's regions, checklists, sections, windows."""
+    return {
+        "regions": list(db.session.scalars(access.visible_regions(current_user))),
+        "checklists": checklist_keys(db.session),
+        "day_choices": DAY_CHOICES,
+        "charts": charts,
+    }
+
+
+def ranked(filters, scope) -> dict:
+    """The ranking of DESIGN §4 for the filters (three queries)."""
+    prior = current_app.config["RANKING_PRIOR_WEIGHT"]
+    return ranking.ranking(db.session, scope, now(), filters.days, prior)
+
+
+@bp.get("")
+@roles(*MANAGERS)
+def dashboard():
+    """Stores ranked by shrunk score, with n, CI, rank movement and a sparkline each."""
+    filters = current_filters(db.session)
+    scope = scope_of(current_user, filters)
+    result = ranked(filters, scope)
+    trends = insights.monthly_trends(
+        db.session, scope_of(current_user, filters, section=False), now()
+    )
+    return render_template(
+        "manager/dashboard.html",
+        filters=filters,
+        result=result,
+        trends=trends,
+        sections=insights.sections_of(db.session, filters.checklist),
+        **_choices(),
+    )
+
+
+@bp.get("/locations/<int:location_id>")
+@roles(*MANAGERS)
+def location(location_id: int):
+    """One store: its sections against the region, its weakest questions, recent audits."""
+    store = access.get_location_for(db.session, current_user, location_id)
+    filters = current_filters(db.session)
+    region_scope = ranking.Scope([store.region_id], filters.checklist)
+    start, end = filters.window(now())
+    cells = insights.heatmap(db.session, region_scope, start, end)
+    region_means = insights.column_means(cells)
+    weakest = insights.weakest_questions(db.session, region_scope, start, end, store.id)
+    region_rates = {
+        row["key"]: row for row in insights.weakest_questions(db.session, region_scope, start, end)
+    }
+    recent = db.session.scalars(
+        select(Audit)
+        .where(Audit.location_id == store.id, Audit.status.in_(("submitted", "approved")))
+        .order_by(Audit.finished_at.desc())
+        .limit(10)
+    ).all()
+    return render_template(
+        "manager/location.html",
+        store=store,
+        filters=filters,
+        sections=insights.sections_of(db.session, filters.checklist),
+        cells={key: cell for (loc, key), cell in cells.items() if loc == store.id},
+        region_means=region_means,
+        weakest=weakest,
+        region_rates=region_rates,
+        recent=recent,
+        **_choices(),
+    )
+
+
+@bp.get("/questions/<key>")
+@roles(*MANAGERS)
+def question(key: str):
+    """The approved audits in scope where one question failed, with the answer's comment."""
+    filters = current_filters(db.session)
+    found = insights.question_text(db.session, filters.checklist, key)
+    if found is None:
+        raise NotFound(f"Question {key} not found.")
+    location_id = as_int(request.args.get("location_id"))
+    store = access.get_location_for(db.session, current_user, location_id) if location_id else None
+    start, end = filters.window(now())
+    failures = insights.failed_answers(
+        db.session, scope_of(current_user, filters, section=False), start, end, key, location_id
+    )
+    return render_template(
+        "manager/question.html",
+        question=found,
+        store=store,
+        filters=filters,
+        failures=failures,
+        **_choices(),
+    )
+
+
+@bp.get("/heatmap")
+@roles(*MANAGERS)
+def heatmap():
+    """Locations by sections: the mean section score of each, coloured in five bands."""
+    filters = current_filters(db.session)
+    scope = scope_of(current_user, filters, section=False)
+    start, end = filters.window(now())
+    cells = insights.heatmap(db.session, scope, start, end)
+    locations = [
+        loc
+        for loc in ranking.locations_in(db.session, scope)
+        if loc.active or any(key[0] == loc.id for key in cells)
+    ]
+    return render_template(
+        "manager/heatmap.html",
+        filters=filters,
+        cells=cells,
+        means=insights.column_means(cells),
+        locations=locations,
+        sections=insights.sections_of(db.session, filters.checklist),
+        **_choices(),
+    )
+
+
+@bp.get("/weakest")
+@roles(*MANAGERS)
+def weakest():
+    """The questions failed most often across the scope (a section filter narrows them)."""
+    filters = current_filters(db.session)
+    start, end = filters.window(now())
+    rows = insights.weakest_questions(db.session, scope_of(current_user, filters), start, end)
+    return render_template(
+        "manager/weakest.html",
+        filters=filters,
+        rows=rows,
+        sections=insights.sections_of(db.session, filters.checklist),
+        **_choices(),
+    )

@@ -1,0 +1,109 @@
+"""What the manager, admin and staff pages share: role gates, dashboard filters, flashes."""
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from functools import wraps
+
+from flask import flash, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from auditor import access, insights
+from auditor.checklists import DEFAULT_CHECKLIST_KEY
+from auditor.errors import DomainError
+from auditor.models import Checklist, User, utcnow
+from auditor.ranking import Scope
+
+DAY_CHOICES = (30, 90, 180, 365)
+DEFAULT_DAYS = 90
+
+
+def roles(*allowed: str) -> Callable:
+    """Log in first (redirect to /login?next=...), then 403 for any role not allowed."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def gated(*args, **kwargs):
+            access.require_role(current_user, *allowed)
+            return view(*args, **kwargs)
+
+        return login_required(gated)
+
+    return decorate
+
+
+def flash_error(error: DomainError) -> None:
+    """A domain refusal as flashed messages, one per field problem."""
+    messages = [f"{field}: {m}" for field, ms in (error.errors or {}).items() for m in ms]
+    for message in messages or [error.detail]:
+        flash(message, "error")
+
+
+def as_int(raw: str | None) -> int | None:
+    """A positive integer from a query or form field, else None."""
+    try:
+        value = int(raw or "")
+    except ValueError:
+        return None
+    return value if 0 < value < 2**31 else None
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The dashboard's filters; every manager page and export takes the same ones."""
+
+    region_id: int | None
+    checklist: str
+    section: str | None
+    days: int
+
+    def query(self, **extra) -> dict:
+        """The filters as query parameters for url_for (unset ones left out)."""
+        values = {k: v for k, v in asdict(self).items() if v is not None}
+        return {**values, **extra}
+
+    def window(self, now: datetime) -> tuple[datetime, datetime]:
+        """The window [now - days, now)."""
+        return now - timedelta(days=self.days), now
+
+
+def checklist_keys(session: Session) -> list[str]:
+    """The keys of published checklists, for the filter's choices."""
+    stmt = select(Checklist.key).where(Checklist.status == "published").distinct()
+    return sorted(session.scalars(stmt))
+
+
+def parse_filters(session: Session, user: User, args: Mapping[str, str]) -> Filters:
+    """Filters from query parameters; a region outside the user's scope answers 404."""
+    # staff pages take the window and checklist only: regions are a manager's view
+    region_id = as_int(args.get("region_id")) if user.role in ("admin", "manager") else None
+    if region_id is not None:
+        access.get_region_for(session, user, region_id)
+    checklist = (args.get("checklist") or DEFAULT_CHECKLIST_KEY)[:64]
+    sections = [key for key, _title in insights.sections_of(session, checklist)]
+    section = args.get("section") or None
+    days = as_int(args.get("days")) or DEFAULT_DAYS
+    return Filters(
+        region_id=region_id,
+        checklist=checklist,
+        section=section if section in sections else None,
+        days=min(days, 3660),
+    )
+
+
+def scope_of(user: User, filters: Filters, *, section: bool = True) -> Scope:
+    """The ranking scope of the filters within the user's regions."""
+    region_ids = access.manager_region_ids(user, filters.region_id)
+    return Scope(region_ids, filters.checklist, filters.section if section else None)
+
+
+def current_filters(session: Session) -> Filters:
+    """The request's filters for the signed-in user."""
+    return parse_filters(session, current_user, request.args)
+
+
+def now() -> datetime:
+    """The current time (one place, so pages agree within a request)."""
+    return utcnow()

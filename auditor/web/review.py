@@ -1,0 +1,141 @@
+"""Reviewing audits and following up corrective actions: the queue, an audit, actions."""
+
+import uuid
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from auditor import access, action_evidence, audits, charts
+from auditor.errors import DomainError
+from auditor.extensions import db
+from auditor.models import Audit, CorrectiveAction
+from auditor.web.pages import roles
+
+bp = Blueprint("review", __name__, url_prefix="/manager")
+MANAGERS = ("admin", "manager")
+PAGE = 100
+
+
+@bp.get("/review")
+@roles(*MANAGERS)
+def queue():
+    """Submitted audits waiting for review, oldest first."""
+    stmt = (
+        access.visible_audits(current_user)
+        .where(Audit.status == "submitted")
+        .options(joinedload(Audit.location), joinedload(Audit.auditor))
+        .order_by(Audit.submitted_at, Audit.id)
+    )
+    waiting = db.session.scalars(stmt.limit(PAGE)).all()
+    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    return render_template("manager/queue.html", waiting=waiting, total=total)
+
+
+def _audit(audit_id: uuid.UUID) -> Audit:
+    stmt = access.visible_audits(current_user).where(Audit.id == audit_id)
+    stmt = stmt.options(
+        joinedload(Audit.location),
+        joinedload(Audit.auditor),
+        joinedload(Audit.checklist),
+        selectinload(Audit.answers),
+        selectinload(Audit.photos),
+        selectinload(Audit.section_scores),
+        selectinload(Audit.staff),
+    )
+    audit = db.session.scalar(stmt)
+    if audit is None:
+        access.get_audit_for(db.session, current_user, audit_id)  # raises the 404
+    return audit
+
+
+@bp.get("/audits/<uuid:audit_id>")
+@roles(*MANAGERS)
+def audit(audit_id: uuid.UUID):
+    """An audit: answers with points, section scores, photos; printable."""
+    found = _audit(audit_id)
+    definition = audits.definition_for(db.session, found.checklist_id)
+    answers = {answer.question_key: answer for answer in found.answers}
+    photos: dict = {}
+    for photo in found.photos:
+        photos.setdefault(photo.question_key, []).append(photo)
+    return render_template(
+        "manager/audit.html",
+        audit=found,
+        definition=definition,
+        answers=answers,
+        photos=photos,
+        sections={row.section_key: row.score for row in found.section_scores},
+        charts=charts,
+    )
+
+
+@bp.post("/audits/<uuid:audit_id>/review")
+@roles(*MANAGERS)
+def review(audit_id: uuid.UUID):
+    """Approve, or return with a note; back to the queue with a message."""
+    found = access.get_audit_for(db.session, current_user, audit_id, lock=True)
+    decision = request.form.get("decision", "")
+    if decision not in ("approve", "return"):
+        flash("Choose approve or return.", "error")
+        return redirect(url_for("review.audit", audit_id=audit_id))
+    try:
+        audits.review(
+            db.session, current_user, found, decision, request.form.get("note", "")[:5000]
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(_message(error), "error")
+        return redirect(url_for("review.audit", audit_id=audit_id))
+    db.session.commit()
+    verb = "Approved" if decision == "approve" else "Returned to the auditor"
+    when = f", {found.finished_at:%Y-%m-%d}" if found.finished_at else ""
+    flash(f"{verb}: {found.location.name}{when}.", "info")
+    return redirect(url_for("review.queue"))
+
+
+def _message(error: DomainError) -> str:
+    parts = [m for messages in (error.errors or {}).values() for m in messages]
+    return " ".join(parts) or error.detail
+
+
+@bp.get("/actions")
+@roles(*MANAGERS)
+def actions():
+    """Corrective actions in scope: open ones first, soonest due first."""
+    status = request.args.get("status", "open")
+    stmt = access.visible_actions(current_user).options(
+        joinedload(CorrectiveAction.location),
+        joinedload(CorrectiveAction.owner),
+        joinedload(CorrectiveAction.evidence_photo),
+    )
+    if status in ("open", "done"):
+        stmt = stmt.where(CorrectiveAction.status == status)
+    stmt = stmt.order_by(CorrectiveAction.due, CorrectiveAction.id).limit(PAGE)
+    return render_template(
+        "manager/actions.html", items=db.session.scalars(stmt).all(), status=status
+    )
+
+
+@bp.post("/actions/<int:action_id>")
+@roles(*MANAGERS)
+def resolve(action_id: int):
+    """Resolve an action with a note and, optionally, an evidence photo."""
+    action = access.get_action_for(db.session, current_user, action_id)
+    upload = request.files.get("photo")
+    data = upload.read() if upload and upload.filename else None
+    config = current_app.config
+    limits = {"max_bytes": config["PHOTO_MAX_BYTES"], "max_pixels": config["PHOTO_MAX_PIXELS"]}
+    storage = current_app.extensions["media"]
+    try:
+        action_evidence.resolve(
+            db.session, storage, current_user, action, request.form.get("note", ""), data, limits
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(_message(error), "error")
+        return redirect(url_for("review.actions"))
+    db.session.commit()
+    flash(f"Resolved: {action.reason}", "info")
+    return redirect(url_for("review.actions"))

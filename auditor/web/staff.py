@@ -1,0 +1,49 @@
+"""The staff page: one's own scorecard (DESIGN §4), beside store and region means."""
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from auditor import access, charts, insights, scorecards
+from auditor.extensions import db
+from auditor.models import User
+from auditor.ranking import Scope
+from auditor.web.pages import current_filters, now, roles
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
+
+
+def _page(staff: User):
+    filters = current_filters(db.session)
+    card = scorecards.scorecard(db.session, staff, filters.checklist, now(), filters.days)
+    cells, region_means = {}, {}
+    if staff.location is not None:
+        start, end = filters.window(now())
+        scope = Scope([staff.location.region_id], filters.checklist)
+        all_cells = insights.heatmap(db.session, scope, start, end)
+        region_means = insights.column_means(all_cells)
+        cells = {key: cell for (loc, key), cell in all_cells.items() if loc == staff.location_id}
+    return render_template(
+        "staff/scorecard.html",
+        card=card,
+        filters=filters,
+        sections=insights.sections_of(db.session, filters.checklist),
+        store_means=cells,
+        region_means=region_means,
+        questions=insights.question_texts(db.session, filters.checklist),
+        charts=charts,
+        day_choices=(30, 90, 180, 365),
+    )
+
+
+@bp.get("")
+@roles("staff")
+def mine():
+    """The signed-in staff member's own scorecard."""
+    return _page(current_user)
+
+
+@bp.get("/<int:staff_id>")
+@roles("admin", "manager", "staff")
+def scorecard(staff_id: int):
+    """A staff member's scorecard for their managers and admins (and themselves)."""
+    return _page(access.get_staff_for(db.session, current_user, staff_id))

@@ -1,0 +1,76 @@
+"""Screenshots of the manager, admin and staff pages for the README, from the demo data.
+
+Serve the demo (`flask --app wsgi seed-demo`, then gunicorn) and run
+`python docs/take_screenshots.py http://127.0.0.1:8000`; needs Debian's chromium.
+"""
+
+import re
+import sys
+from pathlib import Path
+
+from playwright.sync_api import Page, sync_playwright
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+OUT = Path(__file__).resolve().parent / "screenshots"
+
+
+def log_in(page: Page, email: str) -> None:
+    """Log in through the form with the demo password."""
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill("demo-pass")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def shoot(page: Page, name: str, path: str | None = None, full: bool = True) -> None:
+    """Open `path` (if given) and save a screenshot as docs/screenshots/<name>.png."""
+    if path:
+        page.goto(path)
+    page.wait_for_load_state("networkidle")
+    page.screenshot(path=str(OUT / f"{name}.png"), full_page=full)
+
+
+def manager_pages(page: Page) -> None:
+    log_in(page, "manager.north@example.com")
+    shoot(page, "dashboard", "/manager")
+    page.locator("table.ranking tbody tr").last.get_by_role("link").click()
+    shoot(page, "location")
+    page.locator("table.data").nth(1).get_by_role("link").first.click()
+    shoot(page, "question")
+    page.locator("a[href^='/manager/audits/']").first.click()
+    shoot(page, "audit")
+    shoot(page, "heatmap", "/manager/heatmap")
+    shoot(page, "weakest", "/manager/weakest")
+    shoot(page, "actions", "/manager/actions", full=False)
+
+
+def main(base: str) -> None:
+    OUT.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        laptop = {"viewport": {"width": 1280, "height": 860}, "base_url": base}
+        manager_pages(browser.new_context(**laptop).new_page())
+        admin = browser.new_context(**laptop).new_page()
+        log_in(admin, "admin@example.com")
+        shoot(admin, "admin-checklists", "/admin/checklists")
+        shoot(admin, "admin-assignments", "/admin/assignments", full=False)
+        phone = browser.new_context(
+            viewport={"width": 390, "height": 844}, device_scale_factor=2, base_url=base
+        ).new_page()
+        log_in(phone, "staff.ham-01.1@example.com")
+        shoot(phone, "staff-scorecard", "/staff")
+        browser.close()
+    print("\n".join(sorted(p.name for p in OUT.glob("*.png") if re.match(r"[a-z-]+\.png", p.name))))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000")

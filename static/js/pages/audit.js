@@ -1,0 +1,163 @@
+// The checklist of one visit (/app/audit?id=<uuid>): answers, photos, helpers, staff and
+// notes, saved to IndexedDB as they are typed, so a reload or a closed app loses nothing.
+import { boot } from '../app.js';
+import { photoCounts } from '../drafts.js';
+import { checklistForm } from '../form.js';
+import { locate } from '../geo.js';
+import { photoField } from '../photos.js';
+import { soundMeter } from '../soundmeter.js';
+import { stopwatch } from '../stopwatch.js';
+import { el, fill, formatDateTime, param } from '../ui.js';
+
+const store = globalThis.AuditorStore;
+function describeVisit(draft) {
+  const parts = [`Started ${formatDateTime(draft.startedAt)}`];
+  if (draft.geo) parts.push(`position recorded (±${Math.round(draft.geo.accuracy || 0)} m)`);
+  else parts.push('no position recorded');
+  return parts.join(' · ');
+}
+
+function helpersFor(draft, save) {
+  return (question, setValue) => {
+    const parts = [];
+    if (question.type === 'numeric' && question.unit === 's') parts.push(stopwatch(draft, question, setValue));
+    if (question.type === 'numeric' && question.unit === 'dB') parts.push(soundMeter(question, setValue));
+    if (question.photo !== 'none') parts.push(photoField(draft, question, save));
+    return parts;
+  };
+}
+
+function staffSection(draft, save) {
+  const roster = document.getElementById('roster');
+  const boxes = draft.roster.map((member) =>
+    el(
+      'label',
+      { class: 'check' },
+      el('input', {
+        type: 'checkbox',
+        value: member.id,
+        checked: draft.staffIds.includes(member.id),
+        onchange: (event) => {
+          const id = Number(event.target.value);
+          draft.staffIds = draft.staffIds.filter((x) => x !== id);
+          if (event.target.checked) draft.staffIds.push(id);
+          save();
+        },
+      }),
+      el('span', {}, member.name),
+    ),
+  );
+  fill(roster, boxes.length ? boxes : [el('p', { class: 'hint' }, 'No staff list on this phone for this store: use the badge name.')]);
+
+  const names = document.getElementById('names');
+  const showNames = () =>
+    fill(
+      names,
+      draft.staffNames.map((name, index) =>
+        el(
+          'li',
+          {},
+          el('span', {}, name),
+          el('button', {
+            type: 'button',
+            class: 'small',
+            'aria-label': `Remove ${name}`,
+            onclick: () => {
+              draft.staffNames.splice(index, 1);
+              showNames();
+              save();
+            },
+          }, 'Remove'),
+        ),
+      ),
+    );
+  const input = document.getElementById('badge-name');
+  const add = () => {
+    const name = input.value.trim();
+    if (!name) return;
+    draft.staffNames.push(name);
+    input.value = '';
+    showNames();
+    save();
+  };
+  document.getElementById('add-name').addEventListener('click', add);
+  input.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter') {
+      event.preventDefault();
+      add();
+    }
+  });
+  showNames();
+}
+
+async function main() {
+  boot();
+  const uuid = param('id');
+  const draft = uuid && (await store.getDraft(uuid));
+  if (!draft) {
+    document.getElementById('visit-meta').textContent = 'This visit is not on this phone.';
+    return;
+  }
+  document.getElementById('store-name').textContent = draft.location.name;
+  document.title = `${draft.location.name} · Auditor`;
+  document.getElementById('visit-meta').textContent = describeVisit(draft);
+  if (draft.reviewNote) {
+    const note = document.getElementById('review-note');
+    note.textContent = `Returned by your manager: ${draft.reviewNote}`;
+    note.hidden = false;
+  }
+  document.getElementById('to-review').href = `/app/review?id=${draft.uuid}`;
+
+  const overall = document.getElementById('overall');
+  const showRequired = param('check') === '1';
+  let form = null;
+  const refresh = async () => {
+    const counts = await photoCounts(draft);
+    const { done, total } = form.refresh(counts, showRequired);
+    overall.textContent = `${done} of ${total} answered`;
+  };
+  // every edit is written at once: a closed app or a reload loses nothing (a debounced
+  // write could die with the page); IndexedDB applies the writes in the order they were made
+  const save = () => {
+    store.putDraft(draft);
+    refresh();
+  };
+
+  form = checklistForm(document.getElementById('checklist-form'), {
+    definition: draft.checklist,
+    phase: 'visit',
+    answers: draft.answers,
+    extras: helpersFor(draft, save),
+    onChange: save,
+  });
+  staffSection(draft, save);
+  const notes = document.getElementById('notes');
+  notes.value = draft.notes || '';
+  notes.addEventListener('input', () => {
+    draft.notes = notes.value;
+    save();
+  });
+  if (draft.status === 'queued') {
+    document.getElementById('locked').hidden = false;
+    document.getElementById('visit').inert = true;
+  }
+  if (!draft.geo && !draft.helpers.located && draft.kind === 'new') {
+    // where the visit started, once, if the phone allows it (proof of visit)
+    draft.helpers.located = true;
+    save();
+    locate().then((geo) => {
+      if (!geo) return;
+      draft.geo = geo;
+      document.getElementById('visit-meta').textContent = describeVisit(draft);
+      save();
+    });
+  }
+  await refresh();
+  // shown whole once built: nothing below it moves while it renders (no layout shift)
+  document.getElementById('visit').hidden = false;
+  document.body.dataset.ready = 'true';
+  const target = window.location.hash.replace('#q-', '');
+  if (target) form.focus(target);
+}
+
+main();

@@ -1,0 +1,111 @@
+// Review before submit (/app/review?id=<uuid>): what is missing, the expected score, the
+// visit's facts; Submit queues the visit in the outbox and sends it when it can.
+import { boot, sendNow } from '../app.js';
+import { photoCounts, queueVisit } from '../drafts.js';
+import { questions, scoreAudit, sectionProgress, submitErrors, visibleQuestions } from '../rules.js';
+import { el, fill, formatDateTime, formatScore, param } from '../ui.js';
+
+const store = globalThis.AuditorStore;
+
+/** "2026-05-01T14:03" in the phone's time zone, for a datetime-local input. */
+function localInput(iso) {
+  const date = new Date(iso);
+  const shifted = new Date(date.getTime() - date.getTimezoneOffset() * 60000);
+  return shifted.toISOString().slice(0, 16);
+}
+
+function showErrors(draft, errors) {
+  const texts = {};
+  for (const [, q] of questions(draft.checklist)) texts[q.key] = q.text;
+  const items = Object.entries(errors).map(([key, messages]) =>
+    el(
+      'li',
+      {},
+      el('a', { href: `/app/audit?id=${draft.uuid}&check=1#q-${key}` }, texts[key] || key),
+      el('span', { class: 'why' }, messages.join(', ')),
+    ),
+  );
+  fill(document.getElementById('errors'), items);
+  document.getElementById('missing').hidden = !items.length;
+}
+
+function showScore(draft) {
+  const result = scoreAudit(draft.checklist, draft.answers);
+  const visible = visibleQuestions(draft.checklist, draft.answers);
+  document.getElementById('score').textContent = result.critical_failed
+    ? `0 (a critical question failed; sections as below)`
+    : `${formatScore(result.overall)} of 100`;
+  const rows = draft.checklist.sections
+    .filter((s) => s.phase === 'visit')
+    .map((s) => {
+      const p = sectionProgress(s, visible, draft.answers);
+      return el('tr', {}, el('th', { scope: 'row' }, s.title), el('td', {}, `${p.done}/${p.total}`), el('td', {}, formatScore(result.sections[s.key])));
+    });
+  fill(document.querySelector('#sections tbody'), rows);
+}
+
+async function showFacts(draft) {
+  const photos = Object.values(await photoCounts(draft)).reduce((a, b) => a + b, 0);
+  const roster = new Map(draft.roster.map((m) => [m.id, m.name]));
+  const staff = [...draft.staffIds.map((id) => roster.get(id) || `#${id}`), ...draft.staffNames];
+  const facts = [
+    ['Store', `${draft.location.name} (${draft.location.code})`],
+    ['Started', formatDateTime(draft.startedAt)],
+    ['Position', draft.geo ? `recorded (±${Math.round(draft.geo.accuracy || 0)} m)` : 'not recorded'],
+    ['Staff', staff.length ? staff.join(', ') : 'nobody named'],
+    ['Photos', String(photos)],
+    ['Notes', draft.notes || 'none'],
+  ];
+  fill(document.getElementById('facts'), facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
+}
+
+async function main() {
+  boot();
+  const draft = await store.getDraft(param('id'));
+  if (!draft) {
+    document.getElementById('summary').textContent = 'This visit is not on this phone.';
+    return;
+  }
+  document.getElementById('back').href = `/app/audit?id=${draft.uuid}`;
+  if (!draft.finishedAt) {
+    draft.finishedAt = new Date().toISOString(); // left the store: now, unless corrected below
+    await store.putDraft(draft);
+  }
+  const finished = document.getElementById('finished');
+  finished.value = localInput(draft.finishedAt);
+  finished.addEventListener('change', async () => {
+    if (!finished.value) return;
+    draft.finishedAt = new Date(finished.value).toISOString();
+    await store.putDraft(draft);
+  });
+
+  const errors = submitErrors(draft.checklist, draft.answers, await photoCounts(draft));
+  const ready = !Object.keys(errors).length;
+  document.getElementById('summary').textContent = ready
+    ? `Everything required is answered. The server scores the audit when it arrives.`
+    : `${Object.keys(errors).length} question(s) still need an answer or a photo.`;
+  showErrors(draft, errors);
+  showScore(draft);
+  await showFacts(draft);
+  document.getElementById('review-body').hidden = false; // whole, so nothing shifts
+
+  const submit = document.getElementById('submit');
+  const note = document.getElementById('submit-note');
+  if (draft.status === 'queued') {
+    note.textContent = 'This visit is already waiting in the outbox.';
+    note.hidden = false;
+    return;
+  }
+  submit.disabled = !ready;
+  submit.addEventListener('click', async () => {
+    submit.disabled = true;
+    await queueVisit(draft);
+    note.textContent = 'Queued. It is sent now if there is a connection, or as soon as there is one.';
+    note.hidden = false;
+    const report = await sendNow();
+    window.location.href = `/app?queued=${draft.uuid}&sent=${report.waiting || report.failed ? 0 : 1}`;
+  });
+  document.body.dataset.ready = 'true';
+}
+
+main();

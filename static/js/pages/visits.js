@@ -1,0 +1,188 @@
+// My visits: drafts on this phone, planned visits, an unplanned visit at a chosen store.
+import { get, getAll } from '../api.js';
+import { boot, onChange } from '../app.js';
+import { startVisit } from '../drafts.js';
+import { visibleQuestions } from '../rules.js';
+import { el, fill, formatDateTime, userId } from '../ui.js';
+
+const store = globalThis.AuditorStore;
+let assignments = [];
+
+function answeredCount(draft) {
+  const visible = visibleQuestions(draft.checklist, draft.answers);
+  const visit = draft.checklist.sections.filter((s) => s.phase === 'visit');
+  const keys = visit.flatMap((s) => s.questions.map((q) => q.key)).filter((k) => visible.has(k));
+  const done = keys.filter((k) => {
+    const a = draft.answers[k];
+    return a && (a.na || (a.value !== null && a.value !== undefined));
+  });
+  return `${done.length} of ${keys.length} answered`;
+}
+
+async function showDrafts() {
+  const drafts = await store.listDrafts(userId());
+  const cards = drafts.map((draft) => {
+    const queued = draft.status === 'queued';
+    const discard = el('button', { type: 'button', class: 'small danger' }, 'Discard');
+    discard.addEventListener('click', async () => {
+      const sure = window.confirm(`Discard the visit at ${draft.location.name} and its photos?`);
+      if (sure) await store.deleteDraft(draft.uuid);
+    });
+    return el(
+      'li',
+      { class: 'card' },
+      el('h3', {}, draft.location.name),
+      el(
+        'p',
+        { class: 'meta' },
+        `${draft.kind === 'returned' ? 'Returned audit' : 'Started'} ${formatDateTime(draft.startedAt)} · `,
+        queued ? 'waiting to send' : answeredCount(draft),
+      ),
+      el(
+        'div',
+        { class: 'row' },
+        queued
+          ? el('a', { class: 'button secondary', href: '/app/outbox' }, 'See the outbox')
+          : el('a', { class: 'button primary', href: `/app/audit?id=${draft.uuid}` }, 'Continue'),
+        queued ? null : discard,
+      ),
+    );
+  });
+  fill(document.getElementById('drafts'), cards.length ? cards : [el('li', { class: 'empty' }, 'No visit in progress.')]);
+  return drafts;
+}
+
+async function begin(button, start) {
+  button.disabled = true;
+  try {
+    const draft = await start();
+    window.location.href = `/app/audit?id=${draft.uuid}`;
+  } catch (error) {
+    button.disabled = false;
+    window.alert(`The visit could not start: ${error.message}`);
+  }
+}
+
+function plannedCard(assignment, drafts) {
+  const draft = drafts.find((d) => d.assignmentId === assignment.id);
+  const place = assignment.location;
+  const action = draft
+    ? el('a', { class: 'button primary', href: `/app/audit?id=${draft.uuid}` }, 'Continue visit')
+    : el('button', { type: 'button', class: 'primary' }, 'Start visit');
+  if (!draft) {
+    action.addEventListener('click', () =>
+      begin(action, () =>
+        startVisit({ checklistId: assignment.checklist_id, location: place, assignmentId: assignment.id }),
+      ),
+    );
+  }
+  return el(
+    'li',
+    { class: 'card' },
+    el('h3', {}, place.name),
+    el('p', { class: 'meta' }, [place.address, place.code].filter(Boolean).join(' · ')),
+    el('p', { class: 'meta' }, `Due ${formatDateTime(assignment.due_from)} to ${formatDateTime(assignment.due_to)}`),
+    action,
+  );
+}
+
+async function showPlanned(drafts) {
+  const list = document.getElementById('planned');
+  try {
+    assignments = await getAll('/api/v1/assignments?status=open');
+    const cards = assignments.map((a) => plannedCard(a, drafts));
+    fill(list, cards.length ? cards : [el('li', { class: 'empty' }, 'No planned visit.')]);
+    // fetch each planned visit's checklist now, so the visit can start without a signal
+    const ids = new Set(assignments.map((a) => a.checklist_id));
+    await Promise.all([...ids].map((id) => get(`/api/v1/checklists/${id}`).catch(() => null)));
+    await Promise.all(
+      assignments.map((a) => getAll(`/api/v1/locations/${a.location_id}/staff`).catch(() => null)),
+    );
+  } catch (error) {
+    fill(list, el('li', { class: 'empty' }, 'Planned visits need one connection first.'));
+  }
+}
+
+async function showUnplanned() {
+  const form = document.getElementById('unplanned');
+  const locationSelect = form.elements.location;
+  const checklistSelect = form.elements.checklist;
+  let locations = [];
+  let checklists = [];
+  try {
+    [locations, checklists] = await Promise.all([
+      getAll('/api/v1/me/locations'),
+      getAll('/api/v1/checklists'),
+    ]);
+  } catch (error) {
+    fill(locationSelect, el('option', { value: '' }, 'Stores need one connection first'));
+  }
+  // the latest published version of each checklist
+  const latest = new Map();
+  for (const c of checklists) if (!latest.has(c.key) || latest.get(c.key).version < c.version) latest.set(c.key, c);
+  if (locations.length) {
+    fill(locationSelect, el('option', { value: '' }, 'Choose a store'),
+      locations.map((l) => el('option', { value: l.id }, `${l.name} (${l.code})`)));
+  }
+  fill(checklistSelect, [...latest.values()].map((c) => el('option', { value: c.id }, `${c.title} (v${c.version})`)));
+  await Promise.all([...latest.values()].map((c) => get(`/api/v1/checklists/${c.id}`).catch(() => null)));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const error = document.getElementById('unplanned-error');
+    const location = locations.find((l) => String(l.id) === locationSelect.value);
+    if (!location || !checklistSelect.value) {
+      error.textContent = 'Choose a store and a checklist.';
+      error.hidden = false;
+      return;
+    }
+    error.hidden = true;
+    begin(form.querySelector('button'), () =>
+      startVisit({ checklistId: Number(checklistSelect.value), location }),
+    );
+  });
+}
+
+async function showReturnedCount() {
+  try {
+    const page = await get('/api/v1/audits?status=returned&per_page=1');
+    document.getElementById('returned-count').textContent = page.total ? `(${page.total})` : '';
+  } catch (error) {
+    // offline: the returned page says so itself
+  }
+}
+
+async function showSent() {
+  const sent = (await store.getMeta('sent')) || [];
+  const items = sent.slice(0, 5).map((s) => el('li', {}, `${s.title}: sent ${formatDateTime(s.at)}`));
+  fill(document.getElementById('sent'), items.length ? items : [el('li', { class: 'empty' }, 'Nothing yet.')]);
+}
+
+async function main() {
+  const sending = boot();
+  const drafts = await showDrafts();
+  onChange(() => {
+    showDrafts();
+    showSent();
+  });
+  await Promise.all([showPlanned(drafts), showUnplanned(), showReturnedCount(), showSent()]);
+  if ('serviceWorker' in navigator && !navigator.serviceWorker.controller) {
+    // first visit: once the service worker controls the page, read the lists again through
+    // it, so that they are cached for a visit started without a signal
+    navigator.serviceWorker.addEventListener('controllerchange', async () => {
+      await showPlanned(await store.listDrafts(userId()));
+      const [, checklists] = await Promise.all([
+        getAll('/api/v1/me/locations'),
+        getAll('/api/v1/checklists'),
+        showReturnedCount(),
+      ]).catch(() => [[], []]);
+      await Promise.all(checklists.map((c) => get(`/api/v1/checklists/${c.id}`).catch(() => null)));
+      document.body.dataset.cached = 'true';
+    });
+  } else {
+    document.body.dataset.cached = 'true';
+  }
+  await sending;
+  document.body.dataset.ready = 'true';
+}
+
+main();

@@ -1,0 +1,171 @@
+/* IndexedDB for the phone app: settings, drafts, photos and the outbox.
+ *
+ * A classic script (no import/export) because both the pages and the service worker load it
+ * (a service worker built with workbox-sw cannot be a module); it needs the vendored idb UMD
+ * build first and publishes globalThis.AuditorStore. Pages import it for its side effect.
+ */
+(function (root) {
+  'use strict';
+
+  const NAME = 'auditor';
+  const VERSION = 1;
+  const CHANNEL = 'auditor';
+  // what sending a visit queues, in this order; post-visit answers are queued on their own
+  const VISIT_KINDS = ['audit', 'photo-delete', 'photo', 'submit'];
+  let opening = null;
+
+  function open() {
+    if (!opening) {
+      opening = root.idb.openDB(NAME, VERSION, {
+        upgrade(db) {
+          db.createObjectStore('meta', { keyPath: 'key' });
+          db.createObjectStore('drafts', { keyPath: 'uuid' });
+          db.createObjectStore('photos', { keyPath: 'uuid' }).createIndex('audit', 'audit');
+          db.createObjectStore('outbox', { keyPath: 'id', autoIncrement: true }).createIndex(
+            'audit',
+            'audit',
+          );
+        },
+        blocking() {
+          // a newer app version wants to upgrade the database: step aside, reopen later
+          opening.then((db) => db.close());
+          opening = null;
+        },
+      });
+    }
+    return opening;
+  }
+
+  /** Tell every page and the service worker that stored data changed. */
+  function notify(what) {
+    if (!root.BroadcastChannel) return;
+    const channel = new BroadcastChannel(CHANNEL);
+    channel.postMessage({ type: 'changed', what });
+    channel.close();
+  }
+
+  async function getMeta(key) {
+    const row = await (await open()).get('meta', key);
+    return row ? row.value : undefined;
+  }
+
+  async function setMeta(key, value) {
+    await (await open()).put('meta', { key, value });
+  }
+
+  async function deleteMeta(key) {
+    await (await open()).delete('meta', key);
+  }
+
+  async function getDraft(uuid) {
+    return (await open()).get('drafts', uuid);
+  }
+
+  async function putDraft(draft) {
+    draft.updatedAt = new Date().toISOString();
+    await (await open()).put('drafts', draft);
+    notify('drafts');
+    return draft;
+  }
+
+  async function listDrafts(userId) {
+    const all = await (await open()).getAll('drafts');
+    return all
+      .filter((d) => d.userId === userId)
+      .sort((a, b) => (a.startedAt < b.startedAt ? 1 : -1));
+  }
+
+  /** Delete a draft and every photo taken for it. */
+  async function deleteDraft(uuid) {
+    const db = await open();
+    const tx = db.transaction(['drafts', 'photos'], 'readwrite');
+    const keys = await tx.objectStore('photos').index('audit').getAllKeys(uuid);
+    await Promise.all([
+      tx.objectStore('drafts').delete(uuid),
+      ...keys.map((key) => tx.objectStore('photos').delete(key)),
+      tx.done,
+    ]);
+    notify('drafts');
+  }
+
+  async function photosOf(audit) {
+    const rows = await (await open()).getAllFromIndex('photos', 'audit', audit);
+    return rows.sort((a, b) => (a.createdAt < b.createdAt ? -1 : 1));
+  }
+
+  async function getPhoto(uuid) {
+    return (await open()).get('photos', uuid);
+  }
+
+  async function putPhoto(photo) {
+    await (await open()).put('photos', photo);
+  }
+
+  async function deletePhoto(uuid) {
+    await (await open()).delete('photos', uuid);
+  }
+
+  async function outboxItems() {
+    return (await open()).getAll('outbox'); // by id: the order they were queued in
+  }
+
+  async function getItem(id) {
+    return (await open()).get('outbox', id);
+  }
+
+  /** Queue items in one transaction, so a visit is never half queued. */
+  async function addItems(items) {
+    const db = await open();
+    const tx = db.transaction('outbox', 'readwrite');
+    await Promise.all([...items.map((item) => tx.store.add(item)), tx.done]);
+    notify('outbox');
+  }
+
+  /** Replace whatever is still queued for an audit's visit with `items`, atomically. */
+  async function replaceVisitItems(audit, items) {
+    const db = await open();
+    const tx = db.transaction('outbox', 'readwrite');
+    const old = await tx.store.index('audit').getAll(audit);
+    const visit = old.filter((item) => VISIT_KINDS.includes(item.kind));
+    await Promise.all([
+      ...visit.map((item) => tx.store.delete(item.id)),
+      ...items.map((item) => tx.store.add(item)),
+      tx.done,
+    ]);
+    notify('outbox');
+  }
+
+  async function putItem(item) {
+    await (await open()).put('outbox', item);
+    notify('outbox');
+  }
+
+  async function deleteItem(id) {
+    await (await open()).delete('outbox', id);
+    notify('outbox');
+  }
+
+  root.AuditorStore = {
+    CHANNEL,
+    VISIT_KINDS,
+    open,
+    notify,
+    getMeta,
+    setMeta,
+    deleteMeta,
+    getDraft,
+    putDraft,
+    listDrafts,
+    deleteDraft,
+    photosOf,
+    getPhoto,
+    putPhoto,
+    deletePhoto,
+    outboxItems,
+    getItem,
+    addItems,
+    replaceVisitItems,
+    putItem,
+    deleteItem,
+  };
+})(globalThis);

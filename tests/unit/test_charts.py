@@ -1,0 +1,41 @@
+"""Server-side chart geometry."""
+
+import pytest
+
+from auditor.charts import bar_width, heat_class, movement, sparkline_points
+
+
+def test_sparkline_points_span_the_width_and_invert_y():
+    assert sparkline_points([0, 50, 100], width=100, height=20) == "0.0,20.0 50.0,10.0 100.0,0.0"
+
+
+def test_sparkline_of_one_value_sits_in_the_middle_and_clamps():
+    assert sparkline_points([150], width=100, height=20) == "50.0,0.0"
+    assert sparkline_points([]) == ""
+
+
+@pytest.mark.parametrize(("value", "width"), [(None, 0.0), (-5, 0.0), (42.345, 42.3), (120, 100.0)])
+def test_bar_width(value, width):
+    assert bar_width(value) == width
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        (None, "heat-none"),
+        (90, "heat-5"),
+        (75, "heat-4"),
+        (70, "heat-3"),
+        (50, "heat-2"),
+        (10, "heat-1"),
+    ],
+)
+def test_heat_class(value, name):
+    assert heat_class(value) == name
+
+
+@pytest.mark.parametrize(
+    ("rank", "previous", "arrow"), [(1, None, "•"), (1, 3, "▲"), (4, 2, "▼"), (2, 2, "=")]
+)
+def test_movement(rank, previous, arrow):
+    assert movement(rank, previous)[0] == arrow

@@ -1,0 +1,113 @@
+"""The review queue, the audit page and corrective actions, through the pages' forms."""
+
+import io
+
+import pytest
+from PIL import Image
+
+from auditor.extensions import db
+from auditor.models import Audit, CorrectiveAction
+from tests.web.page_world import browse_as, build_world, csrf_of
+
+
+@pytest.fixture
+def world(app):
+    return build_world()
+
+
+@pytest.fixture
+def manager(client, world):
+    return browse_as(client, world.manager_a)
+
+
+def review(client, world, audit_id, **form):
+    token = csrf_of(client, f"/manager/audits/{audit_id}")
+    return client.post(f"/manager/audits/{audit_id}/review", data={"csrf_token": token, **form})
+
+
+def test_the_queue_lists_only_submitted_audits_of_my_regions(manager, world):
+    body = manager.get("/manager/review").get_data(as_text=True)
+    assert f"/manager/audits/{world.submitted_a}" in body
+    assert str(world.submitted_b) not in body
+    assert "(1 waiting)" in body
+
+
+def test_the_audit_page_shows_answers_scores_and_a_review_form(manager, world):
+    body = manager.get(f"/manager/audits/{world.submitted_a}").get_data(as_text=True)
+    for text in ("Altona Flagship", "Greeting", "80.0", 'name="decision"', "print.css"):
+        assert text in body
+    assert "Sam Staffer" in body  # managers see who served
+
+
+def test_returning_needs_a_note_then_returns(manager, world):
+    response = review(manager, world, world.submitted_a, decision="return", note=" ")
+    assert response.status_code == 302
+    assert db.session.get(Audit, world.submitted_a).status == "submitted"
+    page = manager.get(response.location).get_data(as_text=True)
+    assert "Say what to fix" in page
+    response = review(manager, world, world.submitted_a, decision="return", note="Photo blurry")
+    assert response.location == "/manager/review"
+    audit = db.session.get(Audit, world.submitted_a)
+    assert (audit.status, audit.review_note) == ("returned", "Photo blurry")
+    assert "Returned to the auditor" in manager.get("/manager/review").get_data(as_text=True)
+
+
+def test_approving_then_reviewing_again_is_refused(manager, world):
+    assert review(manager, world, world.submitted_a, decision="approve").status_code == 302
+    assert db.session.get(Audit, world.submitted_a).status == "approved"
+    response = review(manager, world, world.submitted_a, decision="approve")
+    assert "Only submitted audits" in manager.get(response.location).get_data(as_text=True)
+
+
+def test_reviewing_needs_the_csrf_token_and_scope(manager, world):
+    response = manager.post(
+        f"/manager/audits/{world.submitted_a}/review", data={"decision": "approve"}
+    )
+    assert response.status_code == 400
+    token = csrf_of(manager, "/manager/review")
+    response = manager.post(
+        f"/manager/audits/{world.submitted_b}/review",
+        data={"csrf_token": token, "decision": "approve"},
+    )
+    assert response.status_code == 404
+    assert db.session.get(Audit, world.submitted_b).status == "submitted"
+
+
+def jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def test_an_action_is_resolved_with_a_note_and_an_evidence_photo(manager, world):
+    body = manager.get("/manager/actions").get_data(as_text=True)
+    assert "Greeting failed at Altona" in body
+    token = csrf_of(manager, "/manager/actions")
+    path = f"/manager/actions/{world.action_a}"
+    assert manager.post(path, data={"csrf_token": token, "note": ""}).status_code == 302
+    assert db.session.get(CorrectiveAction, world.action_a).status == "open"
+    response = manager.post(
+        path,
+        data={
+            "csrf_token": token,
+            "note": "Briefed the team",
+            "photo": (io.BytesIO(jpeg()), "fix.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    action = db.session.get(CorrectiveAction, world.action_a)
+    assert (action.status, action.note) == ("done", "Briefed the team")
+    assert action.evidence_photo_id is not None
+    done = manager.get("/manager/actions?status=done").get_data(as_text=True)
+    assert f"/api/v1/photos/{action.evidence_photo_id}" in done
+    assert manager.get(f"/api/v1/photos/{action.evidence_photo_id}?size=thumb").status_code == 200
+
+
+def test_another_regions_action_answers_404(manager, world):
+    token = csrf_of(manager, "/manager/actions")
+    response = manager.post(
+        f"/manager/actions/{world.action_b}", data={"csrf_token": token, "note": "x"}
+    )
+    assert response.status_code == 404
+    assert db.session.get(CorrectiveAction, world.action_b).status == "open"

@@ -48,7 +48,7 @@ echo "Lighthouse ${LIGHTHOUSE#lighthouse@}, mobile; reports in $OUT"
 printf '%-14s %12s %14s %15s\n' page performance accessibility best-practices
 failed=0
 while read -r url; do
-  name=$(echo "$url" | sed -E 's#^https?://[^/]+##; s#\?.*##; s#^/app/?##; s#^$#visits#')
+  name=$(echo "$url" | sed -E 's#^https?://[^/]+##; s#\?.*##; s#^/app/?##; s#^/##; s#^$#visits#')
   npx --yes "$LIGHTHOUSE" "$url" --port="$DEBUG_PORT" --disable-storage-reset \
     --form-factor=mobile --only-categories=performance,accessibility,best-practices \
     --output=json --output-path="$OUT/$name.json" --quiet </dev/null >/dev/null 2>"$OUT/$name.log" \

@@ -113,7 +113,8 @@ def phone(browser, server, visit) -> Iterator[BrowserContext]:
         geolocation={"latitude": 52.5201, "longitude": 13.4051, "accuracy": 15},
         **PHONE,
     )
-    context.set_default_timeout(15_000)
+    # generous: a busy two-core CI machine installs the service worker slowly
+    context.set_default_timeout(45_000)
     yield context
     context.close()
 
@@ -149,7 +150,7 @@ def wait_until_offline_ready(page: Page) -> None:
     page.wait_for_load_state("networkidle")
 
 
-def wait_for(page: Page, script: str, arg=None, timeout: float = 15) -> object:
+def wait_for(page: Page, script: str, arg=None, timeout: float = 45) -> object:
     """Poll an async page function until it answers something truthy (Playwright's
     wait_for_function does not await a promise)."""
     deadline = time.monotonic() + timeout

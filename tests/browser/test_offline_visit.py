@@ -141,6 +141,7 @@ def test_a_whole_visit_offline_reaches_the_server_exactly_once(phone, server, vi
     states = page.evaluate("async () => (await AuditorStore.outboxItems()).map((i) => i.state)")
     assert states == ["waiting"] * 4
     page.wait_for_function("document.getElementById('net').textContent.startsWith('No server')")
+    assert page.get_by_text("Visit saved in the outbox").is_visible()
     assert count(Audit) == 0
 
     server.start()  # the network is back: the next page load sends the outbox
@@ -168,4 +169,5 @@ def test_a_whole_visit_offline_reaches_the_server_exactly_once(phone, server, vi
     assert photos["tidy"].width == 1600  # the server's display size, from the 2048 px upload
     assert all(photo.taken_at is not None for photo in photos.values())  # EXIF kept
     assert page.locator("#sent").get_by_text("sent").count() == 1
+    assert page.get_by_text("Visit sent. Thank you!").is_visible()
     assert page_errors == []

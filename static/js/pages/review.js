@@ -102,8 +102,8 @@ async function main() {
     await queueVisit(draft);
     note.textContent = 'Queued. It is sent now if there is a connection, or as soon as there is one.';
     note.hidden = false;
-    const report = await sendNow();
-    window.location.href = `/app?queued=${draft.uuid}&sent=${report.waiting || report.failed ? 0 : 1}`;
+    await sendNow();
+    window.location.href = `/app?queued=${draft.uuid}`;
   });
   document.body.dataset.ready = 'true';
 }

@@ -3,7 +3,7 @@ import { get, getAll } from '../api.js';
 import { boot, onChange } from '../app.js';
 import { startVisit } from '../drafts.js';
 import { visibleQuestions } from '../rules.js';
-import { el, fill, formatDateTime, userId } from '../ui.js';
+import { el, fill, formatDateTime, param, userId } from '../ui.js';
 
 const store = globalThis.AuditorStore;
 let assignments = [];
@@ -92,15 +92,18 @@ async function showPlanned(drafts) {
     assignments = await getAll('/api/v1/assignments?status=open');
     const cards = assignments.map((a) => plannedCard(a, drafts));
     fill(list, cards.length ? cards : [el('li', { class: 'empty' }, 'No planned visit.')]);
-    // fetch each planned visit's checklist now, so the visit can start without a signal
-    const ids = new Set(assignments.map((a) => a.checklist_id));
-    await Promise.all([...ids].map((id) => get(`/api/v1/checklists/${id}`).catch(() => null)));
-    await Promise.all(
-      assignments.map((a) => getAll(`/api/v1/locations/${a.location_id}/staff`).catch(() => null)),
-    );
   } catch (error) {
     fill(list, el('li', { class: 'empty' }, 'Planned visits need one connection first.'));
   }
+}
+
+/** Fetch each planned visit's checklist and roster now, so it can start without a signal. */
+async function prefetchPlanned() {
+  const ids = new Set(assignments.map((a) => a.checklist_id));
+  await Promise.all([...ids].map((id) => get(`/api/v1/checklists/${id}`).catch(() => null)));
+  await Promise.all(
+    assignments.map((a) => getAll(`/api/v1/locations/${a.location_id}/staff`).catch(() => null)),
+  );
 }
 
 async function showUnplanned() {
@@ -157,19 +160,39 @@ async function showSent() {
   fill(document.getElementById('sent'), items.length ? items : [el('li', { class: 'empty' }, 'Nothing yet.')]);
 }
 
+/** After a submit (/app?queued=<uuid>): sent, or waiting in the outbox. */
+async function showQueued() {
+  const uuid = param('queued');
+  if (!uuid) return;
+  const note = document.getElementById('sent-note');
+  note.textContent = (await store.getDraft(uuid))
+    ? 'Visit saved in the outbox: it is sent as soon as there is a connection.'
+    : 'Visit sent. Thank you!';
+  note.hidden = false;
+}
+
 async function main() {
   const sending = boot();
   const drafts = await showDrafts();
   onChange(() => {
     showDrafts();
     showSent();
+    showQueued();
   });
-  await Promise.all([showPlanned(drafts), showUnplanned(), showReturnedCount(), showSent()]);
+  // the lists appear together once filled (or after a moment on a slow network), so nothing
+  // jumps under the auditor's thumb while they load
+  const planned = showPlanned(drafts);
+  await Promise.race([Promise.all([planned, showSent()]), new Promise((r) => setTimeout(r, 1500))]);
+  await showQueued();
+  document.getElementById('lists').hidden = false;
+  await planned;
+  await Promise.all([prefetchPlanned(), showUnplanned(), showReturnedCount()]);
   if ('serviceWorker' in navigator && !navigator.serviceWorker.controller) {
     // first visit: once the service worker controls the page, read the lists again through
     // it, so that they are cached for a visit started without a signal
     navigator.serviceWorker.addEventListener('controllerchange', async () => {
       await showPlanned(await store.listDrafts(userId()));
+      await prefetchPlanned();
       const [, checklists] = await Promise.all([
         getAll('/api/v1/me/locations'),
         getAll('/api/v1/checklists'),
@@ -182,6 +205,7 @@ async function main() {
     document.body.dataset.cached = 'true';
   }
   await sending;
+  await showQueued();
   document.body.dataset.ready = 'true';
 }
 

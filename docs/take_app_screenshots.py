@@ -68,6 +68,7 @@ def main(base: str, email: str = "alex@example.com", password: str = "demo-pass"
             files=[{"name": "floor.jpg", "mimeType": "image/jpeg", "buffer": floor_photo()}]
         )
         page.locator("#q-tidy").get_by_role("radio", name="4", exact=True).check()
+        page.evaluate("window.scrollTo(0, 0)")
         shoot(page, "checklist")
         page.locator("#q-tidy").scroll_into_view_if_needed()
         page.evaluate("window.scrollBy(0, -120)")

@@ -12,6 +12,14 @@ MAX_PAGE = 1_000_000
 ID_MAX = 2**31 - 1  # ids live in 32-bit integer columns
 
 
+class Text(ma.fields.String):
+    """A string trimmed before it is validated, so that a name of only spaces or control
+    characters (which str.strip() removes) is refused rather than stored empty."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
 class Id(ma.fields.Integer):
     """A database id from 1 to 2**31 - 1 (larger ones would not fit a column). In JSON bodies
     it must be a number; query strings (`strict=False`) carry it as text."""

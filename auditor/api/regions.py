@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from auditor import access, organisation
-from auditor.api.common import PageArgs, page_schema, paginate
+from auditor.api.common import PageArgs, Text, page_schema, paginate
 from auditor.extensions import db
 
 blp = Blueprint("regions", __name__, url_prefix="/api/v1/regions", description="Regions")
@@ -14,7 +14,7 @@ blp = Blueprint("regions", __name__, url_prefix="/api/v1/regions", description="
 
 class RegionSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=120))
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=120))
 
 
 @blp.route("")

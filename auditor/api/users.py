@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from auditor import access, accounts
-from auditor.api.common import Id, PageArgs, page_schema, paginate
+from auditor.api.common import Id, PageArgs, Text, page_schema, paginate
 from auditor.extensions import db
 from auditor.models import ROLES, User
 
@@ -17,7 +17,7 @@ blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="User
 class UserSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
     password = ma.fields.String(
         required=True, load_only=True, validate=ma.validate.Length(max=1024)

@@ -118,3 +118,10 @@ def test_out_of_range_values_never_reach_the_database(admin, method, path, body,
     else:
         assert response.status_code == status
         problem_of(response)
+
+
+@pytest.mark.parametrize("name", ["\u001f", "   ", "\t\n"])
+def test_blank_names_are_refused_not_stored_empty(admin, name):
+    response = admin.post("/api/v1/regions", json={"name": name})
+    assert response.status_code == 422
+    assert "name" in problem_of(response)["errors"]

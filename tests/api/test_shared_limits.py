@@ -9,6 +9,7 @@ import pytest
 import redis
 
 from auditor import create_app
+from auditor.extensions import db
 from tests.conftest import app_config
 from tests.live.conftest import free_port
 
@@ -50,7 +51,11 @@ def workers(database_uri, tmp_path, app, redis_url):
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_KEY_PREFIX": f"test-{secrets.token_hex(4)}",  # runs do not share counters
     }
-    return create_app(config).test_client(), create_app(config).test_client()
+    apps = create_app(config), create_app(config)
+    yield tuple(one.test_client() for one in apps)
+    for one in apps:
+        with one.app_context():
+            db.engine.dispose()
 
 
 def test_failures_on_one_worker_count_on_the_other(workers):

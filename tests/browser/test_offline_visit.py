@@ -139,7 +139,9 @@ def test_a_whole_visit_offline_reaches_the_server_exactly_once(phone, server, vi
     page.wait_for_url("**/app?queued=*")
     assert outbox_size(page) == 4  # audit, two photos, submit
     states = page.evaluate("async () => (await AuditorStore.outboxItems()).map((i) => i.state)")
-    assert states == ["waiting"] * 4
+    # the outbox sends in order: only its head may be caught mid-attempt against the dead server
+    assert states[0] in ("waiting", "sending")
+    assert states[1:] == ["waiting"] * 3
     page.wait_for_function("document.getElementById('net').textContent.startsWith('No server')")
     assert page.get_by_text("Visit saved in the outbox").is_visible()
     assert count(Audit) == 0

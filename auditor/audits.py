@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from auditor import actions, audit_log, checklists, scoring
 from auditor.errors import Conflict, Invalid, NotFound
@@ -299,3 +299,16 @@ def record_post_visit(
         score=audit.score_overall,
     )
     return audit
+
+
+def with_details(stmt):
+    """Everything an audit document shows, in a constant number of queries."""
+    return stmt.options(
+        joinedload(Audit.location),
+        joinedload(Audit.auditor),
+        joinedload(Audit.checklist),
+        selectinload(Audit.answers),
+        selectinload(Audit.photos),
+        selectinload(Audit.section_scores),
+        selectinload(Audit.staff),
+    )

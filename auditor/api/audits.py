@@ -5,7 +5,6 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
 
 from auditor import access, audits
 from auditor.api.common import (
@@ -17,6 +16,7 @@ from auditor.api.common import (
     page_schema,
     paginate,
 )
+from auditor.audits import with_details
 from auditor.errors import NotFound
 from auditor.extensions import db
 from auditor.models import AUDIT_STATUSES, Audit, Checklist
@@ -186,19 +186,6 @@ def audit_document(audit: Audit) -> dict:
         },
         "photos": [photo_document(photo) for photo in audit.photos],
     }
-
-
-def with_details(stmt):
-    """Everything an audit document shows, in a constant number of queries."""
-    return stmt.options(
-        joinedload(Audit.location),
-        joinedload(Audit.auditor),
-        joinedload(Audit.checklist),
-        selectinload(Audit.answers),
-        selectinload(Audit.photos),
-        selectinload(Audit.section_scores),
-        selectinload(Audit.staff),
-    )
 
 
 def _filtered(stmt, args: dict):

@@ -5,7 +5,7 @@ import uuid
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from auditor import access, action_evidence, audits, charts
 from auditor.errors import DomainError
@@ -34,16 +34,7 @@ def queue():
 
 
 def _audit(audit_id: uuid.UUID) -> Audit:
-    stmt = access.visible_audits(current_user).where(Audit.id == audit_id)
-    stmt = stmt.options(
-        joinedload(Audit.location),
-        joinedload(Audit.auditor),
-        joinedload(Audit.checklist),
-        selectinload(Audit.answers),
-        selectinload(Audit.photos),
-        selectinload(Audit.section_scores),
-        selectinload(Audit.staff),
-    )
+    stmt = audits.with_details(access.visible_audits(current_user).where(Audit.id == audit_id))
     audit = db.session.scalar(stmt)
     if audit is None:
         access.get_audit_for(db.session, current_user, audit_id)  # raises the 404

@@ -8,7 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from auditor import audit_log
 from auditor.errors import Conflict, Invalid
@@ -162,7 +162,8 @@ def token_owner(
     session: Session, raw: str, now: datetime | None = None
 ) -> tuple[User, ApiToken] | None:
     """The active user holding an unexpired token, with the token; None otherwise."""
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(raw)))
+    stmt = select(ApiToken).options(joinedload(ApiToken.user))
+    token = session.scalar(stmt.where(ApiToken.token_hash == _token_hash(raw)))
     if token is None or token.expires_at <= (now or utcnow()) or not token.user.active:
         return None
     return token.user, token

@@ -104,8 +104,8 @@ def ranking_rows(result: dict) -> Iterator[list[Any]]:
         yield [
             item["rank"],
             item["previous_rank"],
-            location.code,
-            location.name,
+            location["code"],
+            location["name"],
             item["score"],
             item["mean"],
             item["n"],
@@ -113,4 +113,5 @@ def ranking_rows(result: dict) -> Iterator[list[Any]]:
             high,
         ]
     for item in result["unranked"]:
-        yield [None, None, item["location"].code, item["location"].name, None, None, 0, None, None]
+        location = item["location"]
+        yield [None, None, location["code"], location["name"], None, None, 0, None, None]

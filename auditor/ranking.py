@@ -7,8 +7,10 @@ A ranking runs three queries whatever the number of locations: one GROUP BY per 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
+from typing import NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from auditor import statistics
@@ -24,8 +26,9 @@ class Scope:
     section: str | None = None
 
 
-@dataclass(frozen=True)
-class Row:
+# Named tuples rather than dataclasses: a thousand locations per window are built on every
+# request, and a frozen dataclass costs several times more to construct.
+class Row(NamedTuple):
     location_id: int
     n: int
     total: float
@@ -33,7 +36,10 @@ class Row:
 
 
 def approved_filters(scope: Scope, start: datetime, end: datetime) -> list:
-    """Approved audits of the scope's checklist (all versions) finished in [start, end)."""
+    """Approved audits of the scope's checklist (all versions) finished in [start, end).
+
+    Any value may also be a bind parameter, for statements built once and run many times.
+    """
     filters = [
         Audit.status == "approved",
         Audit.finished_at >= start,
@@ -46,21 +52,38 @@ def approved_filters(scope: Scope, start: datetime, end: datetime) -> list:
     return filters
 
 
+@cache
+def _window_statement(by_section: bool, by_region: bool) -> Select:
+    """The GROUP BY behind a window, its values left as bind parameters: built once per
+    shape, because building it costs as much as running it over one region's audits."""
+    template = Scope(
+        bindparam("regions", expanding=True) if by_region else None,
+        bindparam("checklist"),
+        bindparam("section") if by_section else None,
+    )
+    score = AuditSectionScore.score if by_section else Audit.score_overall
+    stmt = select(Audit.location_id, func.count(score), func.sum(score), func.sum(score * score))
+    if by_section:
+        stmt = stmt.join(AuditSectionScore, AuditSectionScore.audit_id == Audit.id).where(
+            AuditSectionScore.section_key == template.section
+        )
+    filters = approved_filters(template, bindparam("start"), bindparam("end"))
+    return stmt.where(*filters, score.is_not(None)).group_by(Audit.location_id)
+
+
 def aggregate(session: Session, scope: Scope, start: datetime, end: datetime) -> list[Row]:
     """n, sum and sum of squares of the scores per location, in one GROUP BY."""
-    score = AuditSectionScore.score if scope.section else Audit.score_overall
-    stmt = select(Audit.location_id, func.count(score), func.sum(score), func.sum(score * score))
-    if scope.section:
-        stmt = stmt.join(AuditSectionScore, AuditSectionScore.audit_id == Audit.id).where(
-            AuditSectionScore.section_key == scope.section
-        )
-    stmt = stmt.where(*approved_filters(scope, start, end), score.is_not(None))
-    rows = session.execute(stmt.group_by(Audit.location_id))
+    stmt = _window_statement(scope.section is not None, scope.region_ids is not None)
+    params = {"start": start, "end": end, "checklist": scope.checklist_key}
+    if scope.section is not None:
+        params["section"] = scope.section
+    if scope.region_ids is not None:
+        params["regions"] = list(scope.region_ids)
+    rows = session.connection().execute(stmt, params).all()
     return [Row(loc, n, float(total), float(sq)) for loc, n, total, sq in rows]
 
 
-@dataclass(frozen=True)
-class Ranked:
+class Ranked(NamedTuple):
     location_id: int
     rank: int
     score: float
@@ -69,31 +92,47 @@ class Ranked:
     ci: list[float] | None
 
 
-def rank(rows: Sequence[Row], prior_weight: float, *, intervals: bool = True) -> list[Ranked]:
-    """Shrunk scores toward the mean of all audits in scope, best first, competition ranks;
-    `intervals=False` skips the confidence intervals (previous windows need ranks only)."""
+def _shrunk_best_first(rows: Sequence[Row], prior_weight: float) -> list[tuple]:
+    """(tie key, location id, shrunk score, mean, row), best first: the shrunk score rounded
+    to 6 decimals and negated, so that plain tuple order sorts and breaks ties by id."""
     n_all = sum(row.n for row in rows)
     if not n_all:
         return []
     prior_mean = sum(row.total for row in rows) / n_all
+    shrunk = statistics.shrunk
     scored = []
     for row in rows:
         mean = row.total / row.n
-        sd = statistics.sample_sd(row.n, row.total, row.total_sq) if intervals else None
-        scored.append((statistics.shrunk(row.n, mean, prior_weight, prior_mean), mean, row, sd))
-    scored.sort(key=lambda item: (-round(item[0], 6), item[2].location_id))
-    ranks = statistics.competition_ranks([item[0] for item in scored])
+        score = shrunk(row.n, mean, prior_weight, prior_mean)
+        scored.append((-round(score, 6), row.location_id, score, mean, row))
+    scored.sort()
+    return scored
+
+
+def rank(rows: Sequence[Row], prior_weight: float) -> list[Ranked]:
+    """Shrunk scores toward the mean of all audits in scope, best first, competition ranks,
+    with the 95% interval around each raw mean."""
+    scored = _shrunk_best_first(rows, prior_weight)
+    ranks = statistics.competition_ranks([item[2] for item in scored])
+    interval, sample_sd = statistics.confidence_interval, statistics.sample_sd
     return [
         Ranked(
-            row.location_id,
+            location_id,
             position,
             score,
             mean,
             row.n,
-            statistics.confidence_interval(row.n, mean, sd),
+            interval(row.n, mean, sample_sd(row.n, row.total, row.total_sq)),
         )
-        for position, (score, mean, row, sd) in zip(ranks, scored, strict=True)
+        for position, (_, location_id, score, mean, row) in zip(ranks, scored, strict=True)
     ]
+
+
+def ranks_by_location(rows: Sequence[Row], prior_weight: float) -> dict[int, int]:
+    """Only the ranks, by location id: what a previous window contributes."""
+    scored = _shrunk_best_first(rows, prior_weight)
+    ranks = statistics.competition_ranks([item[2] for item in scored])
+    return {item[1]: position for position, item in zip(ranks, scored, strict=True)}
 
 
 def locations_in(session: Session, scope: Scope) -> list:
@@ -104,18 +143,22 @@ def locations_in(session: Session, scope: Scope) -> list:
     )
     if scope.region_ids is not None:
         stmt = stmt.where(Location.region_id.in_(scope.region_ids))
-    return list(session.execute(stmt))
+    return list(session.connection().execute(stmt))
 
 
 def ranking(session: Session, scope: Scope, now: datetime, days: int, prior_weight: float) -> dict:
-    """The ranking of DESIGN §4 for the window [now - days, now), with the previous ranks."""
+    """The ranking of DESIGN §4 for the window [now - days, now), with the previous ranks.
+
+    Each location is a plain `{id, code, name}` dict, as the API returns it.
+    """
     start, window = now - timedelta(days=days), timedelta(days=days)
     current = rank(aggregate(session, scope, start, now), prior_weight)
-    previous = {
-        r.location_id: r.rank
-        for r in rank(aggregate(session, scope, start - window, start), prior_weight)
-    }
-    locations = {location.id: location for location in locations_in(session, scope)}
+    previous = ranks_by_location(aggregate(session, scope, start - window, start), prior_weight)
+    places, active = {}, set()
+    for location_id, code, name, is_active in locations_in(session, scope):
+        places[location_id] = {"id": location_id, "code": code, "name": name}
+        if is_active:
+            active.add(location_id)
     ranked_ids = {r.location_id for r in current}
     return {
         "from": start,
@@ -124,7 +167,7 @@ def ranking(session: Session, scope: Scope, now: datetime, days: int, prior_weig
             {
                 "rank": r.rank,
                 "previous_rank": previous.get(r.location_id),
-                "location": locations[r.location_id],
+                "location": places[r.location_id],
                 "score": r.score,
                 "mean": r.mean,
                 "n": r.n,
@@ -133,8 +176,8 @@ def ranking(session: Session, scope: Scope, now: datetime, days: int, prior_weig
             for r in current
         ],
         "unranked": [
-            {"location": location}
-            for location_id, location in locations.items()
-            if location_id not in ranked_ids and location.active
+            {"location": place}
+            for location_id, place in places.items()
+            if location_id in active and location_id not in ranked_ids
         ],
     }

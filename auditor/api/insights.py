@@ -1,7 +1,8 @@
 """Rankings and staff scorecards (DESIGN §4): managers compare stores, staff see their own."""
 
 import marshmallow as ma
-from flask import current_app, jsonify
+import orjson
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -108,22 +109,13 @@ def _with_from(data: dict) -> dict:
     return {**data, "from_": data.pop("from")}
 
 
-def _place(location) -> dict:
-    return {"id": location.id, "code": location.code, "name": location.name}
-
-
 def ranking_json(result: dict) -> dict:
     """A ranking as JSON-ready data, shaped exactly as RankingSchema documents it.
 
     Built by hand because a ranking of a thousand stores spent more time in the schema's
     dump than in its SQL; schemathesis checks these answers against the documented shape.
     """
-    return {
-        "from": result["from"].isoformat(),
-        "to": result["to"].isoformat(),
-        "items": [{**item, "location": _place(item["location"])} for item in result["items"]],
-        "unranked": [{"location": _place(u["location"])} for u in result["unranked"]],
-    }
+    return {**result, "from": result["from"].isoformat(), "to": result["to"].isoformat()}
 
 
 @blp.route("/rankings")
@@ -135,12 +127,14 @@ class Rankings(MethodView):
         region_ids = access.manager_region_ids(current_user, args.get("region_id"))
         if "region_id" in args:
             access.get_region_for(db.session, current_user, args["region_id"])
-        _check_checklist(args["checklist"], args.get("section"))
         scope = ranking.Scope(region_ids, args["checklist"], args.get("section"))
         result = ranking.ranking(
             db.session, scope, utcnow(), args["days"], current_app.config["RANKING_PRIOR_WEIGHT"]
         )
-        return jsonify(ranking_json(result))
+        if not result["items"]:  # audits found prove the checklist and section exist
+            _check_checklist(args["checklist"], args.get("section"))
+        # orjson: a thousand stores make 200 KB of floats, 6 ms in the standard encoder
+        return Response(orjson.dumps(ranking_json(result)), mimetype="application/json")
 
 
 def _scorecard(staff_id: int, args: dict) -> dict:

@@ -48,11 +48,9 @@ def test_csv_lines_with_no_rows_still_has_the_header():
 
 
 def test_ranking_rows_list_ranked_then_unranked_locations_in_full_width():
-    from types import SimpleNamespace
-
     from auditor.exports import RANKING_HEADER, ranking_rows
 
-    a, b = SimpleNamespace(code="A-1", name="Alpha"), SimpleNamespace(code="B-1", name="=Beta")
+    a, b = {"id": 1, "code": "A-1", "name": "Alpha"}, {"id": 2, "code": "B-1", "name": "=Beta"}
     result = {
         "items": [
             {

@@ -138,6 +138,17 @@ def visible_assignments(user: User) -> Select:
     return stmt
 
 
+def get_assignment_for(
+    session: Session, user: User, assignment_id: int, *, lock: bool = False
+) -> Assignment:
+    """One planned visit in the user's scope, or 404; `lock` holds its row until the commit."""
+    stmt = visible_assignments(user).where(Assignment.id == assignment_id)
+    assignment = session.scalar(stmt.with_for_update(of=Assignment) if lock else stmt)
+    if assignment is None:
+        raise NotFound(f"Assignment {assignment_id} not found.")
+    return assignment
+
+
 def visible_actions(user: User) -> Select:
     """Corrective actions: admins all, managers their regions'."""
     require_role(user, "admin", "manager")

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from auditor import access, audit_log
-from auditor.errors import Invalid, NotFound
+from auditor.errors import Conflict, Invalid, NotFound
 from auditor.models import Assignment, Checklist, User
 
 
@@ -53,7 +53,9 @@ def create(session: Session, planner: User, data: Mapping[str, Any]) -> Assignme
 
 
 def update(session: Session, planner: User, assignment: Assignment, changes: Mapping) -> Assignment:
-    """Reschedule, reassign or cancel a planned visit."""
+    """Reschedule, reassign or cancel a planned visit; a done or cancelled one stays as it is."""
+    if assignment.status != "open":
+        raise Conflict(f"This visit is {assignment.status}; only open visits can be changed.")
     if "auditor_id" in changes:
         _auditor(session, changes["auditor_id"])
     due_from = changes.get("due_from", assignment.due_from)

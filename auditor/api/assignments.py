@@ -8,7 +8,6 @@ from sqlalchemy.orm import joinedload
 
 from auditor import access, assignments
 from auditor.api.common import Id, PageArgs, page_schema, paginate
-from auditor.errors import NotFound
 from auditor.extensions import db
 from auditor.models import ASSIGNMENT_STATUSES, Assignment
 
@@ -77,21 +76,15 @@ class AssignmentItem(MethodView):
     @blp.response(200, AssignmentSchema)
     def get(self, assignment_id):
         """One planned visit in scope."""
-        return _get(assignment_id)
+        return access.get_assignment_for(db.session, current_user, assignment_id)
 
     @blp.arguments(AssignmentPatchSchema)
     @blp.response(200, AssignmentSchema)
+    @blp.alt_response(409, description="The visit is done or cancelled")
     def patch(self, data, assignment_id):
-        """Reschedule, reassign or cancel (admin, manager)."""
+        """Reschedule, reassign or cancel an open visit (admin, manager)."""
         access.require_role(current_user, "admin", "manager")
-        assignment = assignments.update(db.session, current_user, _get(assignment_id), data)
+        found = access.get_assignment_for(db.session, current_user, assignment_id, lock=True)
+        assignment = assignments.update(db.session, current_user, found, data)
         db.session.commit()
         return assignment
-
-
-def _get(assignment_id: int) -> Assignment:
-    stmt = access.visible_assignments(current_user).where(Assignment.id == assignment_id)
-    assignment = db.session.scalar(stmt)
-    if assignment is None:
-        raise NotFound(f"Assignment {assignment_id} not found.")
-    return assignment

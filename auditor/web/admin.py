@@ -8,10 +8,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from auditor import access, accounts, assignment_plans, location_import, organisation
+from auditor import assignments as planned_visits
 from auditor.errors import DomainError, Invalid
 from auditor.extensions import db
-from auditor.models import ROLES, Assignment, Checklist, Location, Region, User, utcnow
-from auditor.web.pages import as_int, flash_error, roles
+from auditor.models import (
+    ASSIGNMENT_STATUSES,
+    ROLES,
+    Assignment,
+    Checklist,
+    Location,
+    Region,
+    User,
+    utcnow,
+)
+from auditor.web.pages import as_int, flash_error, page_of, roles
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -209,29 +219,63 @@ def import_locations():
     return _saved(f"Imported {len(report.rows)} locations.", "admin.locations")
 
 
+ASSIGNMENT_FILTERS = (*ASSIGNMENT_STATUSES, "all")
+
+
+def _list_args(source, prefix: str = "") -> dict:
+    """The assignment list's filters and page from a query, or from a form's `back_` fields
+    (status defaults to open)."""
+    status = source.get(f"{prefix}status", "open")
+    values = {
+        "status": status if status in ASSIGNMENT_FILTERS else "open",
+        "auditor_id": as_int(source.get(f"{prefix}auditor_id")),
+        "location_id": as_int(source.get(f"{prefix}location_id")),
+        "page": as_int(source.get(f"{prefix}page")),
+    }
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _days(assignment: Assignment) -> tuple[date, date]:
+    """The first and last day (UTC) of a visit's due window, whose end is exclusive."""
+    return assignment.due_from.date(), (assignment.due_to - timedelta(microseconds=1)).date()
+
+
+def _auditors(*, active_only: bool) -> list[User]:
+    stmt = select(User).where(User.role == "auditor").order_by(User.name, User.id)
+    return list(db.session.scalars(stmt.where(User.active.is_(True)) if active_only else stmt))
+
+
 @bp.get("/assignments")
 @roles("admin")
 def assignments():
-    """Planned visits, newest first, with forms for one visit or many."""
-    stmt = (
-        select(Assignment)
-        .options(
-            joinedload(Assignment.location),
-            joinedload(Assignment.auditor),
-            joinedload(Assignment.checklist),
-        )
-        .order_by(Assignment.created_at.desc(), Assignment.id.desc())
-        .limit(100)
+    """Planned visits, newest first, filtered and paged, with forms for one visit or many."""
+    args = _list_args(request.args)
+    stmt = access.visible_assignments(current_user).options(
+        joinedload(Assignment.location),
+        joinedload(Assignment.auditor),
+        joinedload(Assignment.checklist),
     )
-    auditors = select(User).where(User.role == "auditor", User.active.is_(True))
+    if args["status"] != "all":
+        stmt = stmt.where(Assignment.status == args["status"])
+    for field in ("auditor_id", "location_id"):
+        if field in args:
+            stmt = stmt.where(getattr(Assignment, field) == args[field])
+    order = (Assignment.created_at.desc(), Assignment.id.desc())
     published = select(Checklist).where(Checklist.status == "published")
+    every_location = _locations()
     return render_template(
         "admin/assignments.html",
-        items=db.session.scalars(stmt).all(),
-        locations=[loc for loc in _locations() if loc.active],
-        auditors=db.session.scalars(auditors.order_by(User.name)).all(),
+        page=page_of(db.session, stmt.order_by(*order)),
+        filters={k: v for k, v in args.items() if k != "page"},
+        args=args,
+        statuses=ASSIGNMENT_FILTERS,
+        every_location=every_location,
+        every_auditor=_auditors(active_only=False),
+        locations=[loc for loc in every_location if loc.active],
+        auditors=_auditors(active_only=True),
         checklists=db.session.scalars(published.order_by(Checklist.key, Checklist.version)).all(),
         today=utcnow().date(),
+        days=_days,
     )
 
 
@@ -265,3 +309,65 @@ def create_assignments():
     except DomainError as error:
         return _refused(error, "admin.assignments")
     return _saved(f"Planned {len(made)} visit{'s' if len(made) != 1 else ''}.", "admin.assignments")
+
+
+@bp.get("/assignments/<int:assignment_id>")
+@roles("admin")
+def edit_assignment(assignment_id: int):
+    """One planned visit: reschedule or reassign it, or cancel it."""
+    assignment = access.get_assignment_for(db.session, current_user, assignment_id)
+    return render_template(
+        "admin/assignment.html",
+        a=assignment,
+        days=_days(assignment),
+        auditors=_auditors(active_only=True),
+        back=_list_args(request.args),
+    )
+
+
+def _changes(assignment: Assignment, form) -> dict:
+    """What the edit form changes: only fields that differ, so an untouched field is not
+    checked again (the current auditor may have left since)."""
+    changes: dict = {}
+    auditor_id = as_int(form.get("auditor_id"))
+    if auditor_id is None:
+        raise Invalid({"auditor_id": ["Pick an auditor."]})
+    if auditor_id != assignment.auditor_id:
+        changes["auditor_id"] = auditor_id
+    due_from, due_to = _due(form)
+    if (due_from.date(), (due_to - timedelta(days=1)).date()) != _days(assignment):
+        changes.update(due_from=due_from, due_to=due_to)
+    return changes
+
+
+@bp.post("/assignments/<int:assignment_id>")
+@roles("admin")
+def update_assignment(assignment_id: int):
+    """Reschedule or reassign an open visit."""
+    assignment = access.get_assignment_for(db.session, current_user, assignment_id, lock=True)
+    back = _list_args(request.form, "back_")
+    try:
+        changes = _changes(assignment, request.form)
+        if changes:
+            planned_visits.update(db.session, current_user, assignment, changes)
+    except DomainError as error:
+        return _refused(error, "admin.edit_assignment", assignment_id=assignment_id, **back)
+    verb = "Saved" if changes else "Nothing to change for"
+    return _saved(f"{verb} the visit to {assignment.location.code}.", "admin.assignments", **back)
+
+
+@bp.post("/assignments/<int:assignment_id>/cancel")
+@roles("admin")
+def cancel_assignment(assignment_id: int):
+    """Cancel an open visit, once the form's box confirms it."""
+    assignment = access.get_assignment_for(db.session, current_user, assignment_id, lock=True)
+    back = _list_args(request.form, "back_")
+    try:
+        if request.form.get("confirm") != "yes":
+            raise Invalid({"confirm": ["Tick the box to confirm the cancellation."]})
+        planned_visits.update(db.session, current_user, assignment, {"status": "cancelled"})
+    except DomainError as error:
+        return _refused(error, "admin.edit_assignment", assignment_id=assignment_id, **back)
+    return _saved(
+        f"Cancelled the visit to {assignment.location.code}.", "admin.assignments", **back
+    )

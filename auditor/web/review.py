@@ -4,14 +4,13 @@ import uuid
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from auditor import access, action_evidence, audits, charts
 from auditor.errors import DomainError
 from auditor.extensions import db
 from auditor.models import Audit, CorrectiveAction
-from auditor.web.pages import roles
+from auditor.web.pages import page_of, roles
 
 bp = Blueprint("review", __name__, url_prefix="/manager")
 MANAGERS = ("admin", "manager")
@@ -21,16 +20,15 @@ PAGE = 100
 @bp.get("/review")
 @roles(*MANAGERS)
 def queue():
-    """Submitted audits waiting for review, oldest first."""
+    """Submitted audits waiting for review, oldest first, a page at a time."""
     stmt = (
         access.visible_audits(current_user)
         .where(Audit.status == "submitted")
         .options(joinedload(Audit.location), joinedload(Audit.auditor))
         .order_by(Audit.submitted_at, Audit.id)
     )
-    waiting = db.session.scalars(stmt.limit(PAGE)).all()
-    total = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    return render_template("manager/queue.html", waiting=waiting, total=total)
+    page = page_of(db.session, stmt, PAGE)
+    return render_template("manager/queue.html", waiting=page.items, total=page.total, page=page)
 
 
 def _audit(audit_id: uuid.UUID) -> Audit:
@@ -94,7 +92,7 @@ def _message(error: DomainError) -> str:
 @bp.get("/actions")
 @roles(*MANAGERS)
 def actions():
-    """Corrective actions in scope: open ones first, soonest due first."""
+    """Corrective actions in scope, soonest due first, a page at a time."""
     status = request.args.get("status", "open")
     stmt = access.visible_actions(current_user).options(
         joinedload(CorrectiveAction.location),
@@ -103,10 +101,8 @@ def actions():
     )
     if status in ("open", "done"):
         stmt = stmt.where(CorrectiveAction.status == status)
-    stmt = stmt.order_by(CorrectiveAction.due, CorrectiveAction.id).limit(PAGE)
-    return render_template(
-        "manager/actions.html", items=db.session.scalars(stmt).all(), status=status
-    )
+    page = page_of(db.session, stmt.order_by(CorrectiveAction.due, CorrectiveAction.id), PAGE)
+    return render_template("manager/actions.html", items=page.items, status=status, page=page)
 
 
 @bp.post("/actions/<int:action_id>")

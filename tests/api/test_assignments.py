@@ -145,3 +145,17 @@ def test_cancelling_and_rescheduling(login_as, store):
         ).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize("status", ["cancelled", "done"])
+def test_a_cancelled_or_done_visit_no_longer_changes(login_as, store, status):
+    admin, auditor = login_as("admin"), login_as("auditor")
+    assignment = plan(admin, store, auditor.user.id).get_json()
+    path = f"/api/v1/assignments/{assignment['id']}"
+    assert admin.patch(path, json={"status": status}).status_code == 200
+    later = (SOON + timedelta(days=30)).isoformat()
+    for change in ({"status": "open"}, {"due_to": later}, {"auditor_id": auditor.user.id}):
+        response = admin.patch(path, json=change)
+        assert response.status_code == 409
+        assert f"is {status}" in problem_of(response)["detail"]
+    assert admin.get(path).get_json()["status"] == status

@@ -1,12 +1,15 @@
 """The review queue, the audit page and corrective actions, through the pages' forms."""
 
 import io
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from PIL import Image
 
 from auditor.extensions import db
 from auditor.models import Audit, CorrectiveAction
+from auditor.web import review as review_pages
 from tests.web.page_world import browse_as, build_world, csrf_of
 
 
@@ -111,3 +114,41 @@ def test_another_regions_action_answers_404(manager, world):
     )
     assert response.status_code == 404
     assert db.session.get(CorrectiveAction, world.action_b).status == "open"
+
+
+def page_links(body: str) -> dict[str, dict[str, str]]:
+    """The queries of a page's rel=prev and rel=next links."""
+    found = re.findall(r'<a href="([^"]+)" rel="(prev|next)"', body)
+    return {rel: dict(parse_qsl(urlsplit(url.replace("&amp;", "&")).query)) for url, rel in found}
+
+
+def test_the_review_queue_pages_with_a_total(client, world, monkeypatch):
+    monkeypatch.setattr(review_pages, "PAGE", 1)
+    admin = browse_as(client, world.admin)
+    first = admin.get("/manager/review").get_data(as_text=True)
+    assert "(2 waiting)" in first
+    assert "page 1 of 2" in first
+    assert page_links(first) == {"next": {"page": "2"}}
+    second = admin.get("/manager/review?page=2").get_data(as_text=True)
+    assert page_links(second) == {"prev": {"page": "1"}}
+    waiting = (str(world.submitted_a), str(world.submitted_b))
+    listed = [[audit_id in page for audit_id in waiting] for page in (first, second)]
+    assert listed in ([[True, False], [False, True]], [[False, True], [True, False]])
+
+
+def test_the_actions_pages_keep_the_status_filter(client, world, monkeypatch):
+    monkeypatch.setattr(review_pages, "PAGE", 1)
+    admin = browse_as(client, world.admin)
+    first = admin.get("/manager/actions?status=open").get_data(as_text=True)
+    assert "2 corrective actions · showing 1\N{EN DASH}1, page 1 of 2" in first
+    assert page_links(first) == {"next": {"status": "open", "page": "2"}}
+    second = admin.get("/manager/actions?status=open&page=2").get_data(as_text=True)
+    assert page_links(second) == {"prev": {"status": "open", "page": "1"}}
+    # both are due the same day, so the older action comes first
+    assert "Greeting failed at Altona" in first
+    assert "Bremen Secret" not in first
+    assert "Greeting failed at Bremen Secret" in second
+    assert "at Altona" not in second
+    done = admin.get("/manager/actions?status=done").get_data(as_text=True)
+    assert "0 corrective actions" in done
+    assert page_links(done) == {}

@@ -24,6 +24,16 @@ def sparkline_points(
     return " ".join(points)
 
 
+def trend_label(series: Sequence[tuple[str, float]]) -> str:
+    """What a sparkline says to a screen reader: each month and its mean."""
+    return "Monthly means: " + ", ".join(f"{month} {one_decimal(v)}" for month, v in series)
+
+
+def one_decimal(value: float | None) -> str:
+    """A score as shown on the pages: one decimal (DESIGN §3), a dash when there is none."""
+    return "\N{EN DASH}" if value is None else f"{value:.1f}"
+
+
 def bar_width(value: float | None, full: float = 100) -> float:
     """A score's bar length as a percentage of the full scale, clamped to [0, 100]."""
     if value is None:

@@ -33,7 +33,9 @@ def month_of(session: Session, column):
     """A 'YYYY-MM' expression for a UTC timestamp column, per dialect."""
     if session.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("UTC", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+    # SQLite holds UTC timestamps as fixed-width "YYYY-MM-DD HH:MM:SS.ffffff" text, whose
+    # first seven characters are the month: a third of strftime's cost over a dashboard
+    return func.substr(column, 1, 7)
 
 
 def latest_version_id(checklist_key: str):

@@ -9,16 +9,11 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from auditor.insights import month_of
 from auditor.models import Audit, AuditSectionScore, Location, User, audit_staff
 from auditor.ranking import Scope, approved_filters
 
 RECENT = 10
-
-
-def _month(session: Session):
-    if session.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("UTC", Audit.finished_at), "YYYY-MM")
-    return func.strftime("%Y-%m", Audit.finished_at)
 
 
 def _mean(session: Session, filters: list) -> tuple[int, float | None]:
@@ -39,7 +34,7 @@ def _sections(session: Session, filters: list) -> dict[str, float]:
 
 
 def _trend(session: Session, filters: list) -> list[dict]:
-    month = _month(session).label("month")
+    month = month_of(session, Audit.finished_at).label("month")
     stmt = (
         select(month, func.count(Audit.score_overall), func.avg(Audit.score_overall))
         .where(*filters)

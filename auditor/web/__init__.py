@@ -2,6 +2,7 @@
 
 from flask import Flask
 
+from auditor import charts
 from auditor.web import admin, admin_checklists, auth, exports, home, manager, review, staff
 from auditor.web import app as phone_app
 
@@ -13,3 +14,5 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(phone_app.bp)
     for pages in (manager, review, exports, staff, admin, admin_checklists):
         app.register_blueprint(pages.bp)
+    # a filter, not a macro: tables of a thousand stores print several scores a row
+    app.add_template_filter(charts.one_decimal, "score")

@@ -2,7 +2,14 @@
 
 import pytest
 
-from auditor.charts import bar_width, heat_class, movement, sparkline_points
+from auditor.charts import (
+    bar_width,
+    heat_class,
+    movement,
+    one_decimal,
+    sparkline_points,
+    trend_label,
+)
 
 
 def test_sparkline_points_span_the_width_and_invert_y():
@@ -39,3 +46,15 @@ def test_heat_class(value, name):
 )
 def test_movement(rank, previous, arrow):
     assert movement(rank, previous)[0] == arrow
+
+
+def test_scores_show_one_decimal_and_a_dash_for_none():
+    assert one_decimal(74.296875) == "74.3"
+    assert one_decimal(0.0) == "0.0"
+    assert one_decimal(None) == "\N{EN DASH}"
+
+
+def test_trend_label_names_each_month_and_its_mean():
+    assert trend_label([("2026-09", 70.04), ("2026-10", 81.26)]) == (
+        "Monthly means: 2026-09 70.0, 2026-10 81.3"
+    )

@@ -7,26 +7,19 @@ Prints one line per page to measure, then waits until stdin closes.
 """
 
 import sys
+from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests import chromium
 
 
 def prepare(page, base: str, email: str, password: str) -> list[str]:
     """Log in, start a visit, answer a little; answers the URLs to measure."""
     page.goto(f"{base}/app")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
+    chromium.submit_login(page, email, password)
     page.wait_for_url("**/app")
     page.wait_for_selector("body[data-ready=true]")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
@@ -52,11 +45,10 @@ def prepare(page, base: str, email: str, password: str) -> list[str]:
 
 def main(base: str, email: str, password: str, profile: str, debug_port: str) -> None:
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
+        context = chromium.launch_persistent(
+            playwright,
             profile,
-            executable_path="/usr/bin/chromium",
-            headless=True,
-            args=[*ARGS, f"--remote-debugging-port={debug_port}"],
+            extra=[f"--remote-debugging-port={debug_port}"],
             viewport={"width": 412, "height": 823},
         )
         page = context.new_page()

@@ -15,8 +15,11 @@ from pathlib import Path
 from PIL import Image, ImageDraw
 from playwright.sync_api import sync_playwright
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests import chromium
+
 OUT = Path(__file__).resolve().parent / "screenshots"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True}
 
 
@@ -41,7 +44,7 @@ def shoot(page, name: str, full: bool = False) -> None:
 def main(base: str, email: str = "alex@example.com", password: str = "demo-pass") -> None:
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = chromium.launch(playwright)
         context = browser.new_context(
             base_url=base,
             permissions=["geolocation"],
@@ -51,9 +54,7 @@ def main(base: str, email: str = "alex@example.com", password: str = "demo-pass"
         page = context.new_page()
         page.goto("/app")
         shoot(page, "login")
-        page.get_by_label("Email").fill(email)
-        page.get_by_label("Password").fill(password)
-        page.get_by_role("button", name="Log in").click()
+        chromium.submit_login(page, email, password)
         page.wait_for_selector("body[data-ready=true]")
         page.wait_for_function("navigator.serviceWorker.controller !== null")
         page.select_option("#location", index=4)

@@ -10,24 +10,17 @@ from pathlib import Path
 
 from playwright.sync_api import Page, sync_playwright
 
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests import chromium
+
 OUT = Path(__file__).resolve().parent / "screenshots"
 
 
 def log_in(page: Page, email: str) -> None:
     """Log in through the form with the demo password."""
     page.goto("/login")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill("demo-pass")
-    page.get_by_role("button", name="Log in").click()
+    chromium.submit_login(page, email, "demo-pass")
     page.wait_for_load_state()
 
 
@@ -56,7 +49,7 @@ def manager_pages(page: Page) -> None:
 def main(base: str) -> None:
     OUT.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = chromium.launch(playwright)
         laptop = {"viewport": {"width": 1280, "height": 860}, "base_url": base}
         manager_pages(browser.new_context(**laptop).new_page())
         admin = browser.new_context(**laptop).new_page()

@@ -6,9 +6,7 @@ Debian package when it is missing. Without it these tests fail, loudly; they nev
 """
 
 import io
-import os
 import re
-import shutil
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -20,23 +18,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from auditor.extensions import db
 from auditor.models import Assignment
+from tests import chromium
 from tests.api.audit_helpers import Store, published_store
 from tests.factories import PASSWORD, UserFactory
 from tests.live.conftest import LiveServer
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    # a fake microphone (a steady tone) and no permission prompt, for the sound meter
-    "--use-fake-device-for-media-stream",
-    "--use-fake-ui-for-media-stream",
-]
 PHONE = {
     "viewport": {"width": 390, "height": 844},
     "device_scale_factor": 2,
@@ -48,26 +34,13 @@ PHONE = {
 AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
 
 
-def chromium_path() -> str:
-    """Debian's chromium, or a failure that says how to get it (never a skip)."""
-    path = shutil.which(CHROMIUM) or CHROMIUM
-    if not Path(path).is_file():
-        pytest.fail(
-            f"Chromium is not installed at {CHROMIUM}. The browser tests need Debian's "
-            "`chromium` package: run `make browser` (apt-get install -y chromium) or set "
-            "CHROMIUM=/path/to/chromium. They never skip.",
-            pytrace=False,
-        )
-    return path
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless chromium for the whole run."""
+    if problem := chromium.missing():
+        pytest.fail(f"{problem} The browser tests need it: they never skip.", pytrace=False)
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True
-        )
+        launched = chromium.launch(playwright, extra=chromium.FAKE_MEDIA_ARGS)
         yield launched
         launched.close()
 

@@ -5,29 +5,18 @@ theirs open for the whole session; ours therefore lives in a thread of its own, 
 hands it the steps to run (`browse(steps)`). Chromium is never downloaded.
 """
 
-import shutil
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from tests import chromium
 from tests.factories import PASSWORD
 from tests.live.conftest import LiveServer
 from tests.web.page_world import World, build_world
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 LAPTOP = {"viewport": {"width": 1280, "height": 900}, "locale": "en-GB", "accept_downloads": True}
 
 
@@ -39,13 +28,9 @@ class BrowserThread:
         self.pool.submit(self._start).result(timeout=60)
 
     def _start(self) -> None:
-        path = shutil.which(CHROMIUM) or CHROMIUM
-        if not Path(path).is_file():
-            raise RuntimeError(f"Chromium is not installed at {CHROMIUM} (Debian: chromium).")
+        chromium.chromium_path()  # ChromiumMissing before Playwright starts
         self.playwright = sync_playwright().start()
-        self.browser = self.playwright.chromium.launch(
-            executable_path=path, args=CHROMIUM_ARGS, headless=True
-        )
+        self.browser = chromium.launch(self.playwright)
 
     def _stop(self) -> None:
         self.browser.close()
@@ -102,7 +87,5 @@ def browse(browser_thread, manager_server):
 def log_in(page: Page, email: str, next_path: str = "/") -> None:
     """Log in through the login form, as a person does."""
     page.goto(f"/login?next={next_path}")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    chromium.submit_login(page, email, PASSWORD)
     page.wait_for_load_state()

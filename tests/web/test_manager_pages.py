@@ -173,3 +173,11 @@ def test_rank_movement_against_the_previous_window(manager, world):
     body = manager.get("/manager").get_data(as_text=True)
     assert "up 1 from 2" in body
     assert "down 1 from 1" in body
+
+
+def test_moving_between_insight_pages_keeps_the_filters(manager, world):
+    region = world.region_a.id
+    body = manager.get(f"/manager?region_id={region}&days=30").get_data(as_text=True)
+    assert f'href="/manager/heatmap?region_id={region}&amp;checklist=store-visit&amp;days=30"' in body
+    assert f'href="/manager/weakest?region_id={region}&amp;checklist=store-visit&amp;days=30"' in body
+    assert 'href="/manager/review"' in body  # the queue is not filtered by window

@@ -66,7 +66,45 @@ def _value(rng: random.Random, question: Mapping, p: float):
     return None
 
 
-def _answers(rng: random.Random, definition: Mapping, quality: Mapping[str, float]) -> list[dict]:
+# what an auditor jots down when a question goes badly, so the demo's failures read as real
+REMARKS = {
+    "greet_seconds": ["Three staff at the till chatting; nobody looked up.", "Waited by the door."],
+    "welcome": ["No greeting at all.", "Greeted only after I asked for help."],
+    "eye_contact": ["Answered while looking at the screen.", "Spoke to me over a shoulder."],
+    "thanked_goodbye": ["Left without a word from anyone.", "Till closed, no goodbye."],
+    "music_db": ["Music so loud I had to repeat my question.", "Bass from the speakers."],
+    "raised_voice": ["Had to raise my voice at the counter.", "Shouted over the music."],
+    "departments_separated": ["Kitchenware mixed in with toys.", "Sale rails block the aisle."],
+    "found_without_help": ["Signs point to a department that moved.", "Needed help twice."],
+    "tidy": ["Boxes in the aisle; fitting room full of returns.", "Dust on the shelves."],
+    "product_knowledge": ["Read the label back to me.", "Did not know the warranty terms."],
+    "no_brush_off": ["Told me to look it up online.", "'Not my department' and walked off."],
+    "first_contact_resolution": ["Sent to a colleague who sent me back.", "Had to call again."],
+    "polite_informed": ["Curt and unsure of the returns policy.", "Impatient with my questions."],
+    "feedback_requested": ["Nobody asked how the visit went.", "No feedback card or link."],
+    "manager_response_hours": ["The manager took days to reply.", "Reply came after a reminder."],
+    "apology_accommodation": ["No apology for the wait.", "No offer to order the item."],
+    "billing_courteous": ["Charged twice; refund was grudging.", "Receipt thrown on the counter."],
+}
+
+
+def _poor(question: Mapping, value) -> bool:
+    """Whether an answer went badly: the outcome a remark would explain."""
+    kind = question["type"]
+    if kind == "yes_no":
+        return value != question["pass_on"]
+    if kind == "scale":
+        return value < (question["min"] + question["max"]) / 2
+    if kind == "numeric":
+        return value > question["bands"][0]["max"]
+    if kind == "choice":
+        return value != max(question["options"], key=lambda o: o["score"])["key"]
+    return False
+
+
+def _answers(
+    rng: random.Random, remarks: random.Random, definition: Mapping, quality: Mapping[str, float]
+) -> list[dict]:
     answers = []
     for section in definition["sections"]:
         for question in section["questions"]:
@@ -78,7 +116,11 @@ def _answers(rng: random.Random, definition: Mapping, quality: Mapping[str, floa
             p = _clamp(quality[section["key"]] + rng.gauss(0, 0.08))
             if question["critical"]:
                 p = 0.92 + 0.07 * p  # critical failures are rare, if more so in good stores
-            answers.append({"question": question["key"], "value": _value(rng, question, p)})
+            answer = {"question": question["key"], "value": _value(rng, question, p)}
+            said = REMARKS.get(question["key"])
+            if said and _poor(question, answer["value"]) and remarks.random() < 0.7:
+                answer["comment"] = remarks.choice(said)
+            answers.append(answer)
     return answers
 
 
@@ -101,7 +143,7 @@ def _visit(rng: random.Random, now: datetime) -> tuple[datetime, datetime]:
     return finished - timedelta(minutes=rng.uniform(12, 40)), finished
 
 
-def _body(rng, checklist_id, location, staff, definition, quality, now) -> dict:
+def _body(rng, remarks, checklist_id, location, staff, definition, quality, now) -> dict:
     started, finished = _visit(rng, now)
     named = rng.sample(staff, k=min(len(staff), rng.choice((1, 1, 2))))
     jitter = 0.0005  # about 50 m around the store
@@ -119,7 +161,7 @@ def _body(rng, checklist_id, location, staff, definition, quality, now) -> dict:
         "staff_ids": [user.id for user in named],
         "staff_names": ["Sam (badge)"] if rng.random() < 0.2 else [],
         "notes": "",
-        "answers": _answers(rng, definition, quality),
+        "answers": _answers(rng, remarks, definition, quality),
     }
 
 
@@ -139,10 +181,19 @@ def seed_audits(
         for loc in locations
     }
     profiles = _profiles(rng, locations, definition)
+    # remarks draw from their own generator, so the scores stay those of the main one
+    remarks = random.Random(count)
     for index in range(count):
         location, auditor = rng.choice(locations), auditors[index % len(auditors)]
         body = _body(
-            rng, checklist.id, location, staff[location.id], definition, profiles[location.id], now
+            rng,
+            remarks,
+            checklist.id,
+            location,
+            staff[location.id],
+            definition,
+            profiles[location.id],
+            now,
         )
         audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
         audit, _ = audits.save_audit(session, auditor, audit_id, body)

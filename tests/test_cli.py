@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from auditor import accounts, checklists, demo
 from auditor.extensions import db
-from auditor.models import Audit, Checklist, Location, Photo, Region, User, utcnow
+from auditor.models import Answer, Audit, Checklist, Location, Photo, Region, User, utcnow
 from tests.conftest import empty_all_tables
 from tests.factories import LocationFactory, RegionFactory, UserFactory
 
@@ -400,3 +400,8 @@ def test_seed_demo_creates_approved_audits_over_six_months(runner):
     assert len({a.location_id for a in audits}) > 6
     assert len({round(a.score_overall) for a in audits}) > 10  # scores differ
     assert all(a.staff for a in audits)
+    # failures carry the kind of remark an auditor writes; good answers carry none
+    answers = db.session.scalars(select(Answer).where(Answer.possible > 0)).all()
+    remarked = [a for a in answers if a.comment]
+    assert remarked
+    assert all(a.earned < a.possible for a in remarked)

@@ -74,8 +74,13 @@ routing.registerRoute(
 
 const READS = /^\/api\/v1\/(assignments|checklists|me|audits|locations\/\d+\/staff)(\/|$|\?)/;
 
+// the outbox reads with `cache: 'no-store'` (is this audit already on the server?): it must
+// hear the server itself, never a cached copy, so those reads pass straight through
 routing.registerRoute(
-  ({ request, url }) => url.origin === self.location.origin && READS.test(url.pathname + url.search),
+  ({ request, url }) =>
+    request.cache !== 'no-store' &&
+    url.origin === self.location.origin &&
+    READS.test(url.pathname + url.search),
   new strategies.NetworkFirst({
     cacheName: API_CACHE,
     networkTimeoutSeconds: 5,

@@ -83,6 +83,7 @@ export async function getAll(path) {
 /** A photo from the server as an object URL (img elements cannot send the token). */
 export async function photoUrl(url) {
   const auth = await session();
+  if (!auth) throw new ApiError(401, { detail: 'Log in again.' });
   const response = await fetch(url, { headers: { Authorization: `Bearer ${auth.token}` } });
   if (!response.ok) throw new ApiError(response.status, null);
   return URL.createObjectURL(await response.blob());

@@ -62,7 +62,9 @@ export async function sendNow() {
   await session();
   const report = await outbox.flush({ force: true });
   showNetwork(report);
-  if (report.waiting) await registerSync();
+  // busy: another page or the service worker is sending; ask for a sync all the same, so
+  // what it cannot send still goes once this page is closed
+  if (report.waiting || report.busy) await registerSync();
   if (report.sent) announce(`${report.sent} item${report.sent === 1 ? '' : 's'} sent.`);
   return report;
 }

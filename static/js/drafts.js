@@ -127,7 +127,6 @@ export async function photoCounts(draft) {
 export async function queueVisit(draft) {
   const photos = await store.photosOf(draft.uuid);
   draft.status = 'queued';
-  await store.putDraft(draft);
   await globalThis.AuditorOutbox.enqueueVisit({
     audit: draft.uuid,
     userId: draft.userId,
@@ -135,5 +134,6 @@ export async function queueVisit(draft) {
     body: auditBody(draft),
     photos: photos.map((photo) => ({ uuid: photo.uuid, question: photo.question })),
     removals: draft.removedPhotos,
+    draft, // queued and its items written together
   });
 }

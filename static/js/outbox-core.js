@@ -126,11 +126,12 @@
     return { outcome: 'failed', message };
   }
 
+  /** Record an item's new state; false when it was deleted meanwhile (it stays deleted). */
   async function mark(item, state, message = '') {
     item.state = state;
     item.message = message;
     item.updatedAt = new Date().toISOString();
-    await store().putItem(item);
+    return store().updateItem(item);
   }
 
   /** The audit's visit is on the server: forget the draft and its photos, note it as sent. */
@@ -167,11 +168,10 @@
     if (result.outcome === 'retry' || result.outcome === 'offline') {
       item.attempts = (item.attempts || 0) + 1;
       item.nextAt = Date.now() + delayFor(item.attempts, result.retryAfter);
-      await mark(item, 'waiting', result.message);
-      return result;
+      return (await mark(item, 'waiting', result.message)) ? result : { outcome: 'gone' };
     }
-    await mark(item, result.outcome === 'auth' ? 'auth' : 'failed', result.message);
-    return result;
+    const state = result.outcome === 'auth' ? 'auth' : 'failed';
+    return (await mark(item, state, result.message)) ? result : { outcome: 'gone' };
   }
 
   /** One pass over the queue in order; answers what happened and when to look again. */
@@ -181,8 +181,12 @@
     const held = new Set();
     const gone = new Set();
     const report = { sent: 0, waiting: 0, failed: 0, next: Infinity, offline: false };
-    for (const item of items) {
-      if (gone.has(item.id)) continue;
+    for (const queued of items) {
+      if (gone.has(queued.id)) continue;
+      // read again: while this pass sent the items before it, the auditor may have deleted
+      // or retried this one, or queued the visit anew
+      const item = await store().getItem(queued.id);
+      if (!item) continue;
       if (item.state === 'failed' || item.state === 'auth') {
         held.add(item.audit);
         report.failed += 1;
@@ -204,8 +208,9 @@
         report.failed += 1;
         continue;
       }
-      await mark(item, 'sending');
+      if (!(await mark(item, 'sending'))) continue;
       const result = await handle(item, items, session, gone);
+      if (result.outcome === 'gone') continue; // deleted while it was being sent
       if (result.outcome === 'done' || result.outcome === 'already') {
         report.sent += 1;
         continue;
@@ -271,8 +276,11 @@
     };
   }
 
-  /** Queue a visit: its audit body, photo removals, photos, then the submit. */
-  async function enqueueVisit({ audit, userId, title, body, photos, removals }) {
+  /**
+   * Queue a visit: its audit body, photo removals, photos, then the submit; `draft`, when
+   * given, is written (as queued) in the same transaction.
+   */
+  async function enqueueVisit({ audit, userId, title, body, photos, removals, draft = null }) {
     const base = common(audit, userId, title);
     const items = [
       { ...base, kind: 'audit', body, label: 'Answers, staff and notes' },
@@ -286,7 +294,7 @@
       })),
       { ...base, kind: 'submit', label: 'Submit' },
     ];
-    await store().replaceVisitItems(audit, items);
+    await store().replaceVisitItems(audit, items, draft);
   }
 
   /** Queue post-visit (follow-through) answers for an audit already on the server. */

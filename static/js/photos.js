@@ -35,7 +35,9 @@ export function photoField(draft, question, onChange) {
     const items = [
       ...remote.map((photo) => {
         n += 1;
-        return thumbnail(photoUrl(photo.thumb_url), `Photo ${n} (on the server)`, async () => {
+        const url = photoUrl(photo.thumb_url);
+        url.then((objectUrl) => urls.push(objectUrl)).catch(() => {}); // revoked like the rest
+        return thumbnail(url, `Photo ${n} (on the server)`, async () => {
           draft.removedPhotos.push(photo.uuid);
           await store.putDraft(draft);
           await render();

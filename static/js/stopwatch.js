@@ -13,8 +13,8 @@ function clock(seconds) {
 export function stopwatch(draft, question, fillValue) {
   const state = (draft.helpers[question.key] ||= {});
   const display = el('output', { class: 'clock', 'aria-label': 'Seconds since walking in' }, '0:00');
-  const start = el('button', { type: 'button', class: 'secondary' }, 'Walked in');
-  const stop = el('button', { type: 'button', class: 'primary', disabled: true }, 'Greeted');
+  const start = el('button', { type: 'button', class: 'secondary start' }, 'Walked in');
+  const stop = el('button', { type: 'button', class: 'primary stop', disabled: true }, 'Greeted');
   let ticking = null;
 
   const elapsed = () => Math.max(0, Math.round((Date.now() - state.walkedInAt) / 1000));
@@ -47,7 +47,7 @@ export function stopwatch(draft, question, fillValue) {
 
   return el(
     'div',
-    { class: 'helper', role: 'group', 'aria-label': 'Greeting stopwatch' },
+    { class: 'helper stopwatch', role: 'group', 'aria-label': 'Greeting stopwatch' },
     start,
     display,
     stop,

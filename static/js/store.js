@@ -121,23 +121,41 @@
     notify('outbox');
   }
 
-  /** Replace whatever is still queued for an audit's visit with `items`, atomically. */
-  async function replaceVisitItems(audit, items) {
+  /**
+   * Replace whatever is still queued for an audit's visit with `items`, and write its `draft`
+   * (marked queued) in the same transaction: a phone that dies in between never keeps a
+   * draft locked as queued with nothing in the outbox to send it.
+   */
+  async function replaceVisitItems(audit, items, draft = null) {
     const db = await open();
-    const tx = db.transaction('outbox', 'readwrite');
-    const old = await tx.store.index('audit').getAll(audit);
+    const tx = db.transaction(draft ? ['outbox', 'drafts'] : ['outbox'], 'readwrite');
+    const outbox = tx.objectStore('outbox');
+    const old = await outbox.index('audit').getAll(audit);
     const visit = old.filter((item) => VISIT_KINDS.includes(item.kind));
+    if (draft) draft.updatedAt = new Date().toISOString();
     await Promise.all([
-      ...visit.map((item) => tx.store.delete(item.id)),
-      ...items.map((item) => tx.store.add(item)),
+      ...visit.map((item) => outbox.delete(item.id)),
+      ...items.map((item) => outbox.add(item)),
+      draft ? tx.objectStore('drafts').put(draft) : null,
       tx.done,
     ]);
     notify('outbox');
+    if (draft) notify('drafts');
   }
 
-  async function putItem(item) {
-    await (await open()).put('outbox', item);
-    notify('outbox');
+  /**
+   * Write back an item's new state, unless it was deleted meanwhile (the auditor deleted it,
+   * or the visit was queued again): a deleted item must never come back. Answers whether
+   * it was written.
+   */
+  async function updateItem(item) {
+    const db = await open();
+    const tx = db.transaction('outbox', 'readwrite');
+    const exists = (await tx.store.getKey(item.id)) !== undefined;
+    if (exists) await tx.store.put(item);
+    await tx.done;
+    if (exists) notify('outbox');
+    return exists;
   }
 
   async function deleteItem(id) {
@@ -165,7 +183,7 @@
     getItem,
     addItems,
     replaceVisitItems,
-    putItem,
+    updateItem,
     deleteItem,
   };
 })(globalThis);

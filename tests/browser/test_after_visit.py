@@ -4,10 +4,10 @@ recording the follow-up answers, both through the outbox."""
 from uuid import UUID
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from auditor.extensions import db
-from auditor.models import Audit, Region
+from auditor.models import Audit, AuditLogEntry, Region
 from tests.api.audit_helpers import FULL_OVERALL, audit_body, new_uuid
 from tests.api.images import jpeg
 from tests.browser.conftest import log_in, photo_jpeg, wait_for
@@ -115,8 +115,12 @@ def test_follow_up_answers_are_recorded_after_the_visit(page, server, visit):
     for key in ("manager_response_hours", "apology_accommodation"):
         form.locator(f"#q-{key}").get_by_role("checkbox", name="Not applicable").check()
     form.locator("#q-billing_courteous").get_by_role("radio", name="5").check()
-    form.get_by_role("button", name="Save follow-up").click()
+    form.get_by_role("button", name="Save follow-up").dblclick()  # a double tap saves once
     page.get_by_text("Sent.", exact=True).wait_for()
+    wait_for(page, "async () => (await AuditorStore.outboxItems()).length === 0")
+    db.session.commit()
+    logged = select(func.count()).where(AuditLogEntry.action == "audit.post_visit")
+    assert db.session.scalar(logged) == 1
 
     recorded = server_audit(audit)
     answers = {a.question_key: (a.value, a.na) for a in recorded.answers}

@@ -1,5 +1,6 @@
-"""In-store helpers: the greeting stopwatch, the sound-level meter with its calibration, and
-the client-side rules, which must score exactly as the server does."""
+"""In-store helpers: the greeting stopwatch, the sound-level meter with its calibration, the
+client-side rules, which must score exactly as the server does, and the review before submit,
+which lists what is missing."""
 
 import random
 
@@ -25,10 +26,21 @@ def answer_of(page, key: str):
     return page.evaluate(script, [uuid, key])
 
 
+PLACE = """(node) => {
+    const box = node.getBoundingClientRect();
+    return [box.left, box.top + window.scrollY, box.width, box.height];
+}"""
+
+
 def test_the_stopwatch_fills_the_seconds_until_greeted(audit_page, page_errors):
     page = audit_page
+    page.set_viewport_size({"width": 360, "height": 780})  # the narrowest phone we serve
     helper = page.get_by_role("group", name="Greeting stopwatch")
+    greeted = helper.get_by_role("button", name="Greeted")
+    before = greeted.evaluate(PLACE)
     helper.get_by_role("button", name="Walked in").click()
+    # "Greeted" stays where the thumb expects it when "Walked in" turns into "Restart"
+    assert greeted.evaluate(PLACE) == before
     page.wait_for_timeout(2200)
     page.reload()  # a reload in between keeps the start time
     page.wait_for_selector("body[data-ready=true]")
@@ -143,3 +155,29 @@ def test_the_phone_scores_and_checks_exactly_as_the_server(audit_page):
         assert result["score"]["sections"] == pytest.approx(expected.sections)
         assert result["errors"] == scoring.submit_errors(definition, answers, case["photos"])
         assert result["visible"] == sorted(scoring.visible_questions(definition, answers))
+
+
+def test_the_review_lists_what_is_missing_and_leads_to_it(audit_page, page_errors):
+    page = audit_page
+    page.locator("#q-welcome").get_by_role("radio", name="Yes", exact=True).check()
+    page.get_by_role("link", name="Review and submit").click()
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.locator("#summary").text_content() == (
+        "12 question(s) still need an answer or a photo."
+    )
+    assert page.locator("#errors li").count() == 12
+    tidy = page.locator("#errors li", has_text="Aisles clear and tidy")
+    assert "answer required, photo required" in tidy.text_content()
+    # a partial score is not passed off as the audit's
+    assert page.locator("#score").text_content() == "100.0 of 100, from the answers so far"
+    assert page.get_by_role("button", name="Submit").is_disabled()
+
+    tidy.get_by_role("link").click()
+    page.wait_for_selector("body[data-ready=true]")
+    question = page.locator("#q-tidy")
+    assert "answer required; photo required" in question.locator(".error").text_content()
+    # the question shows below the sticky app bar, not under it
+    bar = page.locator("header.appbar").bounding_box()
+    legend = question.locator("legend").bounding_box()
+    assert legend["y"] >= bar["y"] + bar["height"]
+    assert page_errors == []

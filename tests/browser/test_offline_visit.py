@@ -144,6 +144,8 @@ def test_a_whole_visit_offline_reaches_the_server_exactly_once(phone, server, vi
     assert states[1:] == ["waiting"] * 3
     page.wait_for_function("document.getElementById('net').textContent.startsWith('No server')")
     assert page.get_by_text("Visit saved in the outbox").is_visible()
+    # the planned visit offers no "Continue" into a visit that can no longer change
+    page.locator("#planned").get_by_role("link", name="Waiting to send: see the outbox").wait_for()
     assert count(Audit) == 0
 
     server.start()  # the network is back: the next page load sends the outbox

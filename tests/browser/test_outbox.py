@@ -1,5 +1,6 @@
 """The outbox in the browser: a lost submit answer is done, real conflicts and refusals show
-as failed with the server's message, retry and delete work, everything exports to a file."""
+as failed with the server's message, retry and delete work (also while sending), everything
+exports to a file, and its checks with the server never read a cached answer."""
 
 import base64
 import json
@@ -32,6 +33,9 @@ QUEUE_VISIT = """async ({audit, userId, body, photos}) => {
 def outbox_page(phone, visit, page_errors):
     page = page_errors.watch(phone.new_page())
     log_in(page, visit.auditor.email)
+    # the service worker first takes over the page it was installed from: a page opened while
+    # it installs may stay uncontrolled (its claim can miss a navigation in flight)
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
     page.goto("/app/outbox")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
     wait_for(page, "async () => !!(await AuditorStore.getMeta('session'))")
@@ -144,3 +148,80 @@ def test_the_outbox_exports_to_a_file_and_waits_while_the_server_is_down(
     assert data.startswith("data:image/jpeg;base64,")
     assert base64.b64decode(data.split(",", 1)[1]) == photo[1]
     server.start()
+
+
+# every request of the outbox waits for the test, then the server is busy (503): meanwhile
+# the auditor deletes the whole visit from the outbox
+DELETE_WHILE_SENDING = """async () => {
+    let release, started;
+    const held = new Promise((resolve) => (release = resolve));
+    const sending = new Promise((resolve) => (started = resolve));
+    const realFetch = window.fetch;
+    window.fetch = async () => {
+        started();
+        await held;
+        return new Response('{}', {status: 503, headers: {'Content-Type': 'application/json'}});
+    };
+    try {
+        const flushing = AuditorOutbox.flush({force: true});
+        await sending;
+        for (const item of await AuditorStore.outboxItems()) await AuditorOutbox.remove(item.id);
+        release();
+        await flushing;
+    } finally {
+        window.fetch = realFetch;
+    }
+    return AuditorStore.outboxItems();
+}"""
+
+
+def test_an_item_deleted_while_it_is_being_sent_stays_deleted(outbox_page, server, visit):
+    audit = new_uuid()
+    server.stop()
+    queue(outbox_page, visit, audit, audit_body(visit.store), [(new_uuid(), jpeg())])
+    assert outbox_size(outbox_page) == 3
+    assert outbox_page.evaluate(DELETE_WHILE_SENDING) == []
+    draft = outbox_page.evaluate("async (a) => AuditorStore.getDraft(a)", audit)
+    assert draft["status"] == "draft"  # editable again, and nothing came back to the outbox
+
+
+READ_ME = """async (noStore) => {
+    const {token} = await AuditorStore.getMeta('session');
+    const init = {headers: {Authorization: `Bearer ${token}`}};
+    if (noStore) init.cache = 'no-store';
+    try {
+        return (await fetch('/api/v1/me', init)).status;
+    } catch (error) {
+        return 0;
+    }
+}"""
+
+
+def test_the_outbox_asks_the_server_never_the_cache(outbox_page, server):
+    assert outbox_page.evaluate(READ_ME, False) == 200
+    wait_for(outbox_page, "async () => !!(await caches.match('/api/v1/me', {ignoreVary: true}))")
+    server.stop()
+    assert outbox_page.evaluate(READ_ME, False) == 200  # the app's reads: from the cache
+    # the outbox's check (is this audit already on the server?) must not take an old copy
+    assert outbox_page.evaluate(READ_ME, True) == 0
+
+
+def test_a_queued_visit_cannot_be_changed_on_the_review_page(outbox_page, server, visit):
+    audit = new_uuid()
+    server.stop()
+    queue(outbox_page, visit, audit, audit_body(visit.store), [])
+    before = outbox_page.evaluate(
+        """async (a) => {
+            const draft = await AuditorStore.getDraft(a);
+            return AuditorStore.putDraft({...draft, roster: [], helpers: {}});
+        }""",
+        audit,
+    )
+    page = outbox_page
+    page.goto(f"/app/review?id={audit}")
+    page.wait_for_selector("body[data-ready=true]")
+    assert page.get_by_text("This visit is already waiting in the outbox.").is_visible()
+    assert page.get_by_label("Left the store at").is_disabled()
+    assert page.get_by_role("button", name="Submit").is_disabled()
+    after = page.evaluate("async (a) => AuditorStore.getDraft(a)", audit)
+    assert after == before  # not written: the outbox may have sent and dropped it meanwhile

@@ -96,6 +96,7 @@ async function main() {
   const draft = uuid && (await store.getDraft(uuid));
   if (!draft) {
     document.getElementById('visit-meta').textContent = 'This visit is not on this phone.';
+    document.body.dataset.ready = 'true';
     return;
   }
   document.getElementById('store-name').textContent = draft.location.name;
@@ -111,15 +112,31 @@ async function main() {
   const overall = document.getElementById('overall');
   const showRequired = param('check') === '1';
   let form = null;
+  let unsaved = false;
   const refresh = async () => {
     const counts = await photoCounts(draft);
     const { done, total } = form.refresh(counts, showRequired);
-    overall.textContent = `${done} of ${total} answered`;
+    overall.textContent = unsaved
+      ? 'Not saved: this phone has no room left.'
+      : `${done} of ${total} answered`;
   };
   // every edit is written at once: a closed app or a reload loses nothing (a debounced
-  // write could die with the page); IndexedDB applies the writes in the order they were made
+  // write could die with the page); IndexedDB applies the writes in the order they were made.
+  // A queued visit is read-only: writing it could bring back a draft the outbox has sent.
+  const queued = draft.status === 'queued';
   const save = () => {
-    store.putDraft(draft);
+    if (queued) return;
+    store.putDraft(draft).then(
+      () => {
+        if (!unsaved) return;
+        unsaved = false;
+        refresh();
+      },
+      () => {
+        unsaved = true; // storage full or blocked: say so rather than lose edits silently
+        refresh();
+      },
+    );
     refresh();
   };
 
@@ -137,7 +154,7 @@ async function main() {
     draft.notes = notes.value;
     save();
   });
-  if (draft.status === 'queued') {
+  if (queued) {
     document.getElementById('locked').hidden = false;
     document.getElementById('visit').inert = true;
   }

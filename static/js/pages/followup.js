@@ -66,8 +66,10 @@ function showForm({ audit, checklist }) {
   });
   form.refresh();
   const byKey = Object.fromEntries([...questions(checklist)].map(([, q]) => [q.key, q]));
+  const save = document.querySelector('#followup button[type=submit]');
   document.getElementById('followup').addEventListener('submit', async (event) => {
     event.preventDefault();
+    if (save.disabled) return; // a double tap queues the answers once
     const note = document.getElementById('followup-note');
     const given = postVisitKeys(checklist)
       .map((key) => ({ key, answer: answers[key] }))
@@ -78,6 +80,7 @@ function showForm({ audit, checklist }) {
       note.hidden = false;
       return;
     }
+    save.disabled = true;
     await globalThis.AuditorOutbox.enqueuePostVisit({
       audit: audit.uuid,
       userId: userId(),
@@ -90,10 +93,11 @@ function showForm({ audit, checklist }) {
       })),
     });
     const report = await sendNow();
-    note.textContent = report.waiting || report.failed
+    note.textContent = report.waiting || report.failed || report.busy
       ? 'Saved on this phone; it is sent when the connection is back (see the outbox).'
       : 'Sent.';
     note.hidden = false;
+    save.disabled = false;
   });
 }
 

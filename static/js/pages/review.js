@@ -29,12 +29,14 @@ function showErrors(draft, errors) {
   document.getElementById('missing').hidden = !items.length;
 }
 
-function showScore(draft) {
+function showScore(draft, complete) {
   const result = scoreAudit(draft.checklist, draft.answers);
   const visible = visibleQuestions(draft.checklist, draft.answers);
+  // with answers missing the score is only that of the answers so far: say so
+  const sofar = complete ? '' : ', from the answers so far';
   document.getElementById('score').textContent = result.critical_failed
     ? `0 (a critical question failed; sections as below)`
-    : `${formatScore(result.overall)} of 100`;
+    : `${formatScore(result.overall)} of 100${sofar}`;
   const rows = draft.checklist.sections
     .filter((s) => s.phase === 'visit')
     .map((s) => {
@@ -64,15 +66,20 @@ async function main() {
   const draft = await store.getDraft(param('id'));
   if (!draft) {
     document.getElementById('summary').textContent = 'This visit is not on this phone.';
+    document.body.dataset.ready = 'true';
     return;
   }
   document.getElementById('back').href = `/app/audit?id=${draft.uuid}`;
-  if (!draft.finishedAt) {
+  // a queued visit is already in the outbox as it was: a change here would never be sent,
+  // and writing the draft could bring it back after the outbox has sent and dropped it
+  const queued = draft.status === 'queued';
+  if (!draft.finishedAt && !queued) {
     draft.finishedAt = new Date().toISOString(); // left the store: now, unless corrected below
     await store.putDraft(draft);
   }
   const finished = document.getElementById('finished');
-  finished.value = localInput(draft.finishedAt);
+  finished.value = draft.finishedAt ? localInput(draft.finishedAt) : '';
+  finished.disabled = queued;
   finished.addEventListener('change', async () => {
     if (!finished.value) return;
     draft.finishedAt = new Date(finished.value).toISOString();
@@ -85,15 +92,16 @@ async function main() {
     ? `Everything required is answered. The server scores the audit when it arrives.`
     : `${Object.keys(errors).length} question(s) still need an answer or a photo.`;
   showErrors(draft, errors);
-  showScore(draft);
+  showScore(draft, ready);
   await showFacts(draft);
   document.getElementById('review-body').hidden = false; // whole, so nothing shifts
 
   const submit = document.getElementById('submit');
   const note = document.getElementById('submit-note');
-  if (draft.status === 'queued') {
+  if (queued) {
     note.textContent = 'This visit is already waiting in the outbox.';
     note.hidden = false;
+    document.body.dataset.ready = 'true';
     return;
   }
   submit.disabled = !ready;

@@ -66,9 +66,15 @@ async function begin(button, start) {
 function plannedCard(assignment, drafts) {
   const draft = drafts.find((d) => d.assignmentId === assignment.id);
   const place = assignment.location;
-  const action = draft
-    ? el('a', { class: 'button primary', href: `/app/audit?id=${draft.uuid}` }, 'Continue visit')
-    : el('button', { type: 'button', class: 'primary' }, 'Start visit');
+  let action;
+  if (draft && draft.status === 'queued') {
+    // submitted on this phone, not yet on the server: nothing left to continue
+    action = el('a', { class: 'button secondary', href: '/app/outbox' }, 'Waiting to send: see the outbox');
+  } else if (draft) {
+    action = el('a', { class: 'button primary', href: `/app/audit?id=${draft.uuid}` }, 'Continue visit');
+  } else {
+    action = el('button', { type: 'button', class: 'primary' }, 'Start visit');
+  }
   if (!draft) {
     action.addEventListener('click', () =>
       begin(action, () =>

@@ -1,7 +1,7 @@
 """Rankings of locations (DESIGN §4): SQL aggregation plus the pure statistics.
 
-A ranking runs three queries whatever the number of locations: one GROUP BY per window
-(current and previous) and one for the locations in scope.
+A ranking runs two queries whatever the number of locations: the current window's GROUP BY
+joined to the locations in scope (the unranked ones come with it), and the previous window's.
 """
 
 from collections.abc import Sequence
@@ -53,34 +53,76 @@ def approved_filters(scope: Scope, start: datetime, end: datetime) -> list:
 
 
 @cache
-def _window_statement(by_section: bool, by_region: bool) -> Select:
+def _window_statement(by_section: bool, by_region: bool, with_locations: bool) -> Select:
     """The GROUP BY behind a window, its values left as bind parameters: built once per
-    shape, because building it costs as much as running it over one region's audits."""
-    template = Scope(
-        bindparam("regions", expanding=True) if by_region else None,
-        bindparam("checklist"),
-        bindparam("section") if by_section else None,
-    )
+    shape, because building it costs as much as running it over one region's audits.
+
+    `with_locations`: every location in scope, each with its window's numbers (NULL without
+    an audit) beside its code, name and active flag, so no second query fetches them.
+    """
+    regions = bindparam("regions", expanding=True) if by_region else None
+    template = Scope(regions, bindparam("checklist"), bindparam("section") if by_section else None)
     score = AuditSectionScore.score if by_section else Audit.score_overall
-    stmt = select(Audit.location_id, func.count(score), func.sum(score), func.sum(score * score))
+    stmt = select(
+        Audit.location_id,
+        func.count(score).label("n"),
+        func.sum(score).label("total"),
+        func.sum(score * score).label("total_sq"),
+    )
     if by_section:
         stmt = stmt.join(AuditSectionScore, AuditSectionScore.audit_id == Audit.id).where(
             AuditSectionScore.section_key == template.section
         )
     filters = approved_filters(template, bindparam("start"), bindparam("end"))
-    return stmt.where(*filters, score.is_not(None)).group_by(Audit.location_id)
+    stmt = stmt.where(*filters, score.is_not(None)).group_by(Audit.location_id)
+    if not with_locations:
+        return stmt
+    window = stmt.subquery()
+    located = select(
+        Location.id, Location.code, Location.name, Location.active, *window.c[1:]
+    ).outerjoin(window, window.c.location_id == Location.id)
+    if by_region:
+        located = located.where(Location.region_id.in_(regions))
+    return located.order_by(Location.code)
 
 
-def aggregate(session: Session, scope: Scope, start: datetime, end: datetime) -> list[Row]:
-    """n, sum and sum of squares of the scores per location, in one GROUP BY."""
-    stmt = _window_statement(scope.section is not None, scope.region_ids is not None)
+def _run_window(session: Session, scope: Scope, start: datetime, end: datetime, located: bool):
+    stmt = _window_statement(scope.section is not None, scope.region_ids is not None, located)
     params = {"start": start, "end": end, "checklist": scope.checklist_key}
     if scope.section is not None:
         params["section"] = scope.section
     if scope.region_ids is not None:
         params["regions"] = list(scope.region_ids)
-    rows = session.connection().execute(stmt, params).all()
+    return session.connection().execute(stmt, params).all()
+
+
+def aggregate(session: Session, scope: Scope, start: datetime, end: datetime) -> list[Row]:
+    """n, sum and sum of squares of the scores per location, in one GROUP BY."""
+    rows = _run_window(session, scope, start, end, located=False)
     return [Row(loc, n, float(total), float(sq)) for loc, n, total, sq in rows]
+
+
+@dataclass
+class Located:
+    """A window's numbers with the locations in scope: `places` as the API names them."""
+
+    rows: list[Row]
+    places: dict[int, dict]
+    active: set[int]
+
+
+def aggregate_located(session: Session, scope: Scope, start: datetime, end: datetime) -> Located:
+    """Like `aggregate`, with every location in scope (code order), in the same query."""
+    located = Located([], {}, set())
+    for location_id, code, name, is_active, n, total, total_sq in _run_window(
+        session, scope, start, end, located=True
+    ):
+        located.places[location_id] = {"id": location_id, "code": code, "name": name}
+        if is_active:
+            located.active.add(location_id)
+        if n:
+            located.rows.append(Row(location_id, n, float(total), float(total_sq)))
+    return located
 
 
 class Ranked(NamedTuple):
@@ -93,18 +135,20 @@ class Ranked(NamedTuple):
 
 
 def _shrunk_best_first(rows: Sequence[Row], prior_weight: float) -> list[tuple]:
-    """(tie key, location id, shrunk score, mean, row), best first: the shrunk score rounded
-    to 6 decimals and negated, so that plain tuple order sorts and breaks ties by id."""
-    n_all = sum(row.n for row in rows)
+    """(tie key, location id, shrunk score, mean, n, total, total of squares), best first:
+    the tie key is the shrunk score rounded to 6 decimals and negated, so that plain tuple
+    order sorts and breaks ties by id. (Plain tuples and loops: this runs for a thousand
+    locations per window on every request.)"""
+    n_all = sum(row[1] for row in rows)
     if not n_all:
         return []
-    prior_mean = sum(row.total for row in rows) / n_all
+    prior_mean = sum(row[2] for row in rows) / n_all
     shrunk = statistics.shrunk
     scored = []
-    for row in rows:
-        mean = row.total / row.n
-        score = shrunk(row.n, mean, prior_weight, prior_mean)
-        scored.append((-round(score, 6), row.location_id, score, mean, row))
+    for location_id, n, total, total_sq in rows:
+        mean = total / n
+        score = shrunk(n, mean, prior_weight, prior_mean)
+        scored.append((-round(score, 6), location_id, score, mean, n, total, total_sq))
     scored.sort()
     return scored
 
@@ -116,15 +160,8 @@ def rank(rows: Sequence[Row], prior_weight: float) -> list[Ranked]:
     ranks = statistics.competition_ranks([item[2] for item in scored])
     interval, sample_sd = statistics.confidence_interval, statistics.sample_sd
     return [
-        Ranked(
-            location_id,
-            position,
-            score,
-            mean,
-            row.n,
-            interval(row.n, mean, sample_sd(row.n, row.total, row.total_sq)),
-        )
-        for position, (_, location_id, score, mean, row) in zip(ranks, scored, strict=True)
+        Ranked(location_id, position, score, mean, n, interval(n, mean, sample_sd(n, total, sq)))
+        for position, (_, location_id, score, mean, n, total, sq) in zip(ranks, scored, strict=True)
     ]
 
 
@@ -152,28 +189,25 @@ def ranking(session: Session, scope: Scope, now: datetime, days: int, prior_weig
     Each location is a plain `{id, code, name}` dict, as the API returns it.
     """
     start, window = now - timedelta(days=days), timedelta(days=days)
-    current = rank(aggregate(session, scope, start, now), prior_weight)
+    located = aggregate_located(session, scope, start, now)
+    current = rank(located.rows, prior_weight)
     previous = ranks_by_location(aggregate(session, scope, start - window, start), prior_weight)
-    places, active = {}, set()
-    for location_id, code, name, is_active in locations_in(session, scope):
-        places[location_id] = {"id": location_id, "code": code, "name": name}
-        if is_active:
-            active.add(location_id)
+    places, active = located.places, located.active
     ranked_ids = {r.location_id for r in current}
     return {
         "from": start,
         "to": now,
         "items": [
             {
-                "rank": r.rank,
-                "previous_rank": previous.get(r.location_id),
-                "location": places[r.location_id],
-                "score": r.score,
-                "mean": r.mean,
-                "n": r.n,
-                "ci": r.ci,
+                "rank": position,
+                "previous_rank": previous.get(location_id),
+                "location": places[location_id],
+                "score": score,
+                "mean": mean,
+                "n": n,
+                "ci": ci,
             }
-            for r in current
+            for location_id, position, score, mean, n, ci in current
         ],
         "unranked": [
             {"location": place}

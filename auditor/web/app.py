@@ -42,7 +42,11 @@ def _page(name: str):
         access.require_role(current_user, "auditor")
         version = current_shell()["version"]
         page = render_template(
-            f"app/{template}.html", page=template, title=title, app_version=version
+            f"app/{template}.html",
+            page=template,
+            title=title,
+            app_version=version,
+            theme_color=THEME_COLOR,
         )
         response = Response(page)
         # always fresh from the network when there is one; the service worker keeps a copy

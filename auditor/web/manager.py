@@ -33,7 +33,7 @@ def _choices() -> dict:
 
 
 def ranked(filters, scope) -> dict:
-    """The ranking of DESIGN §4 for the filters (three queries)."""
+    """The ranking of DESIGN §4 for the filters (two queries)."""
     prior = current_app.config["RANKING_PRIOR_WEIGHT"]
     return ranking.ranking(db.session, scope, now(), filters.days, prior)
 

@@ -36,6 +36,8 @@ def test_an_auditor_gets_every_app_page_linking_the_manifest(client, auditor, pa
     assert re.search(r'<script type="module" src="/static/js/pages/\w+\.js">', html)
     assert f'data-user-id="{auditor.id}"' in html
     assert "private" in response.headers["Cache-Control"]
+    theme = json.loads(client.get("/manifest.webmanifest").data)["theme_color"]
+    assert f'<meta name="theme-color" content="{theme}">' in html  # one colour, both places
 
 
 @pytest.mark.parametrize("path", APP_PAGES)

@@ -31,6 +31,16 @@ async function main() {
   }
   document.getElementById('logout').addEventListener('submit', async (event) => {
     event.preventDefault();
+    const offline = document.getElementById('logout-offline');
+    // logging out needs the server (it ends the session there); without a signal, half a
+    // logout would leave a live token behind and land on the browser's error page
+    const reached = await fetch('/healthz', { cache: 'no-store' }).then((r) => r.ok, () => false);
+    if (!reached) {
+      offline.hidden = false;
+      offline.focus();
+      return;
+    }
+    offline.hidden = true;
     const session = await store.getMeta('session');
     if (session) {
       await fetch('/api/v1/auth/token', { method: 'DELETE', headers: { Authorization: `Bearer ${session.token}` } }).catch(() => {});

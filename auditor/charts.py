@@ -1,6 +1,12 @@
 """Server-side SVG geometry: charts that render without JavaScript and print (STACK: charts)."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import NamedTuple
+
+
+class Sparkline(NamedTuple):
+    points: str  # an SVG polyline's
+    label: str  # for screen readers
 
 
 def sparkline_points(
@@ -27,6 +33,16 @@ def sparkline_points(
 def trend_label(series: Sequence[tuple[str, float]]) -> str:
     """What a sparkline says to a screen reader: each month and its mean."""
     return "Monthly means: " + ", ".join(f"{month} {one_decimal(v)}" for month, v in series)
+
+
+def sparklines(trends: Mapping[int, Sequence[tuple[str, float]]]) -> dict[int, Sparkline]:
+    """Per location, its sparkline's points and label: computed here once per row, as a
+    template's filters would cost more than the rest of a thousand-row table."""
+    return {
+        key: Sparkline(sparkline_points([value for _, value in series]), trend_label(series))
+        for key, series in trends.items()
+        if series
+    }
 
 
 def one_decimal(value: float | None) -> str:

@@ -52,7 +52,7 @@ def dashboard():
         "manager/dashboard.html",
         filters=filters,
         result=result,
-        trends=trends,
+        sparklines=charts.sparklines(trends),
         sections=insights.sections_of(db.session, filters.checklist),
         **_choices(),
     )

@@ -8,6 +8,7 @@ from auditor.charts import (
     movement,
     one_decimal,
     sparkline_points,
+    sparklines,
     trend_label,
 )
 
@@ -58,3 +59,10 @@ def test_trend_label_names_each_month_and_its_mean():
     assert trend_label([("2026-09", 70.04), ("2026-10", 81.26)]) == (
         "Monthly means: 2026-09 70.0, 2026-10 81.3"
     )
+
+
+def test_sparklines_pair_points_and_label_per_location_and_skip_empty_series():
+    lines = sparklines({7: [("2026-09", 50.0), ("2026-10", 100.0)], 8: []})
+    assert list(lines) == [7]
+    assert lines[7].points == sparkline_points([50.0, 100.0])
+    assert lines[7].label == "Monthly means: 2026-09 50.0, 2026-10 100.0"

@@ -138,12 +138,20 @@ function commentBox(question, answer, set) {
   );
 }
 
+/** Hand the main thread back between chunks of work, so taps and paints are never held up. */
+const yieldToMain = () =>
+  globalThis.scheduler?.yield
+    ? globalThis.scheduler.yield()
+    : new Promise((resolve) => setTimeout(resolve, 0));
+
 /**
- * Render the sections of one `phase` into `container`. `extras(question, setValue)` may add
- * helpers and photo fields to a question; `onChange(key)` runs after every edit of `answers`.
- * Answers {refresh(photoCounts, showRequired), focus(key)}.
+ * Render the sections of one `phase` into `container`, one section per task (a whole
+ * checklist built at once blocked a slow phone for a third of a second), attached together
+ * at the end so nothing shifts. `extras(question, setValue)` may add helpers and photo fields
+ * to a question; `onChange(key)` runs after every edit of `answers`.
+ * Resolves to {refresh(photoCounts, showRequired), focus(key)}.
  */
-export function checklistForm(container, { definition, phase, answers, extras, onChange }) {
+export async function checklistForm(container, { definition, phase, answers, extras, onChange }) {
   const blocks = {};
   const sections = definition.sections.filter((section) => section.phase === phase);
 
@@ -187,16 +195,20 @@ export function checklistForm(container, { definition, phase, answers, extras, o
   }
 
   const progress = {};
-  const nodes = sections.map((section) => {
+  const nodes = [];
+  for (const section of sections) {
     progress[section.key] = el('p', { class: 'progress', id: `p-${section.key}` });
-    return el(
-      'section',
-      { class: 'q-section', 'aria-labelledby': `h-${section.key}` },
-      el('h2', { id: `h-${section.key}` }, section.title),
-      progress[section.key],
-      section.questions.map(questionBlock),
+    nodes.push(
+      el(
+        'section',
+        { class: 'q-section', 'aria-labelledby': `h-${section.key}` },
+        el('h2', { id: `h-${section.key}` }, section.title),
+        progress[section.key],
+        section.questions.map(questionBlock),
+      ),
     );
-  });
+    await yieldToMain();
+  }
   container.replaceChildren(...nodes);
 
   function refresh(photoCounts = {}, showRequired = false) {

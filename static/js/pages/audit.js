@@ -140,7 +140,7 @@ async function main() {
     refresh();
   };
 
-  form = checklistForm(document.getElementById('checklist-form'), {
+  form = await checklistForm(document.getElementById('checklist-form'), {
     definition: draft.checklist,
     phase: 'visit',
     answers: draft.answers,

@@ -51,14 +51,14 @@ function showList(open) {
   fill(document.getElementById('audits'), cards.length ? cards : [el('li', { class: 'empty' }, 'No visit waiting for follow-up.')]);
 }
 
-function showForm({ audit, checklist }) {
+async function showForm({ audit, checklist }) {
   document.getElementById('list-view').hidden = true;
   document.getElementById('form-view').hidden = false;
   document.querySelector('h1').textContent = `Follow-up: ${audit.location.name}`;
   document.getElementById('followup-meta').textContent = `Visited ${formatDateTime(audit.finished_at)}.`;
   const answers = {};
   for (const a of audit.answers) answers[a.question] = { value: a.value, na: a.na, comment: a.comment };
-  const form = checklistForm(document.getElementById('followup-form'), {
+  const form = await checklistForm(document.getElementById('followup-form'), {
     definition: checklist,
     phase: 'post_visit',
     answers,
@@ -106,7 +106,7 @@ async function main() {
   try {
     const open = await openAudits();
     const chosen = param('id') && open.find(({ audit }) => audit.uuid === param('id'));
-    if (chosen) showForm(chosen);
+    if (chosen) await showForm(chosen);
     else showList(open);
   } catch (error) {
     fill(document.getElementById('audits'), el('li', { class: 'empty' }, 'Follow-up needs a connection (or one earlier visit to this page).'));

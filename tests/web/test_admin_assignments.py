@@ -10,15 +10,10 @@ from sqlalchemy import select
 from auditor.extensions import db
 from auditor.models import Assignment, AuditLogEntry
 from tests.factories import UserFactory
-from tests.web.page_world import browse_as, build_world, csrf_of
+from tests.web.page_world import browse_as, csrf_of
 
 TO = "\N{EN DASH}"  # between the first and last row shown
 START = datetime(2030, 1, 1, tzinfo=UTC)  # a visit due 2030-01-01 to 2030-01-07 (whole days)
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 @pytest.fixture

@@ -10,14 +10,9 @@ from auditor import checklists
 from auditor.extensions import db
 from auditor.models import Assignment, Checklist, Location, User
 from tests.factories import UserFactory
-from tests.web.page_world import browse_as, build_world, csrf_of
+from tests.web.page_world import browse_as, csrf_of
 
 ADMIN_PAGES = ["/admin/users", "/admin/locations", "/admin/checklists", "/admin/assignments"]
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
 
 
 @pytest.fixture

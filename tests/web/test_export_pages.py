@@ -8,12 +8,7 @@ import pytest
 from auditor.extensions import db
 from auditor.models import Location
 from tests.conftest import token_for
-from tests.web.page_world import browse_as, build_world
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
+from tests.web.page_world import browse_as
 
 
 @pytest.fixture

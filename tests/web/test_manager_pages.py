@@ -4,12 +4,7 @@ import pytest
 from sqlalchemy import event
 
 from auditor.extensions import db
-from tests.web.page_world import browse_as, build_world
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
+from tests.web.page_world import browse_as
 
 
 @pytest.fixture

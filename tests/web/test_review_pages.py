@@ -10,12 +10,7 @@ from PIL import Image
 from auditor.extensions import db
 from auditor.models import Audit, CorrectiveAction
 from auditor.web import review as review_pages
-from tests.web.page_world import browse_as, build_world, csrf_of
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
+from tests.web.page_world import browse_as, csrf_of
 
 
 @pytest.fixture

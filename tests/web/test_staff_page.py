@@ -1,13 +1,6 @@
 """The staff page: one's own scorecard, never anyone else's name."""
 
-import pytest
-
-from tests.web.page_world import browse_as, build_world
-
-
-@pytest.fixture
-def world(app):
-    return build_world()
+from tests.web.page_world import browse_as
 
 
 def test_home_sends_staff_to_their_scorecard(client, world):

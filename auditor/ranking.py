@@ -91,7 +91,7 @@ def _sums(score) -> list:
 
 def _grouped_statement(by_section: bool, by_region: bool, with_locations: bool) -> Select:
     # one GROUP BY over the window's audits, joined to the locations after: how PostgreSQL
-    # runs it best (a hash aggregate; the per-location join above plans a third slower there)
+    # runs it best (a hash aggregate; the per-location join above ran a quarter slower there)
     regions = bindparam("regions", expanding=True) if by_region else None
     template = Scope(regions, bindparam("checklist"), bindparam("section") if by_section else None)
     score = AuditSectionScore.score if by_section else Audit.score_overall

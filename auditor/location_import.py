@@ -11,7 +11,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from auditor import organisation
-from auditor.errors import Invalid
 from auditor.models import Location, Region, User
 
 COLUMNS = ("code", "name", "region", "address", "lat", "lon", "timezone")
@@ -110,10 +109,3 @@ def import_locations(session: Session, actor: User, text: str) -> Report:
             organisation.create_location(session, actor, row)
     return report
 
-
-def check_timezone(name: str) -> None:
-    """Refuse (422) a time zone that is not an IANA name."""
-    try:
-        organisation.validate_timezone(name)
-    except ma.ValidationError as error:
-        raise Invalid({"timezone": [f"{name!r} is not an IANA time zone."]}) from error

@@ -54,6 +54,11 @@ def _check_region(session: Session, region_id: int) -> None:
         raise Invalid({"region_id": [f"Unknown region {region_id}."]})
 
 
+def _check_timezone(name: str) -> None:
+    if name not in _timezones():
+        raise Invalid({"timezone": [f"{name!r} is not an IANA time zone."]})
+
+
 def _check_code_free(session: Session, code: str, location_id: int | None = None) -> None:
     other = session.scalar(select(Location).where(Location.code == code))
     if other is not None and other.id != location_id:
@@ -64,6 +69,8 @@ def create_location(session: Session, actor: User, data: Mapping[str, Any]) -> L
     """A new location with a unique code in an existing region."""
     _check_region(session, data["region_id"])
     _check_code_free(session, data["code"])
+    if "timezone" in data:
+        _check_timezone(data["timezone"])
     location = Location(**data)
     session.add(location)
     session.flush()
@@ -79,6 +86,8 @@ def update_location(
         _check_region(session, changes["region_id"])
     if "code" in changes:
         _check_code_free(session, changes["code"], location.id)
+    if "timezone" in changes:
+        _check_timezone(changes["timezone"])
     for field, value in changes.items():
         setattr(location, field, value)
     audit_log.record(

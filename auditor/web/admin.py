@@ -158,7 +158,6 @@ def create_location():
     """Create one location."""
     try:
         data = _location_fields(request.form)
-        location_import.check_timezone(data["timezone"])
         store = organisation.create_location(db.session, current_user, data)
     except DomainError as error:
         return _refused(error, "admin.locations")
@@ -180,7 +179,6 @@ def update_location(location_id: int):
     store = access.get_location_for(db.session, current_user, location_id)
     try:
         data = _location_fields(request.form)
-        location_import.check_timezone(data["timezone"])
         organisation.update_location(db.session, current_user, store, data)
     except DomainError as error:
         return _refused(error, "admin.edit_location", location_id=location_id)

@@ -116,6 +116,15 @@ def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
     page.wait_for_selector("body[data-ready=true]")
 
 
+def start_visit(page: Page) -> str:
+    """From My visits, start the first planned visit; answers the draft's uuid once the
+    checklist is ready."""
+    page.get_by_role("button", name="Start visit").click()
+    page.wait_for_url("**/app/audit?id=*")
+    page.wait_for_selector("body[data-ready=true]")
+    return page.url.split("id=")[1]
+
+
 def wait_until_offline_ready(page: Page) -> None:
     """The service worker controls the page and has cached the lists a visit needs."""
     page.wait_for_function("navigator.serviceWorker.controller !== null")

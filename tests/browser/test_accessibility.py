@@ -9,7 +9,7 @@ from auditor.extensions import db
 from auditor.models import Region
 from tests.api.audit_helpers import audit_body, new_uuid
 from tests.api.images import jpeg
-from tests.browser.conftest import log_in, run_axe
+from tests.browser.conftest import log_in, run_axe, start_visit
 from tests.factories import PASSWORD, UserFactory
 from tests.live.conftest import call
 
@@ -91,9 +91,7 @@ def test_every_auditor_page_is_accessible_and_fits_a_phone(phone, visit, audits,
     page.goto("/login?next=/app")
     problems = {"/login": {"axe": run_axe(page)}}
     log_in(page, visit.auditor.email)
-    page.get_by_role("button", name="Start visit").click()
-    page.wait_for_url("**/app/audit?id=*")
-    draft = page.url.split("id=")[1]
+    draft = start_visit(page)
     page.locator("#q-welcome").get_by_role("radio", name="Yes").check()
     page.locator("#v-greet_seconds").fill("abc")  # an error message on the page
     page.goto("/app/review?id=" + draft)
@@ -136,9 +134,7 @@ FOCUS_RING = """() => {
 def test_keyboard_focus_is_always_visible(phone, visit, page_errors):
     page = page_errors.watch(phone.new_page())
     log_in(page, visit.auditor.email)
-    page.get_by_role("button", name="Start visit").click()
-    page.wait_for_url("**/app/audit?id=*")
-    page.wait_for_selector("body[data-ready=true]")
+    start_visit(page)
     page.keyboard.press("Tab")  # the skip link
     rings = []
     for _ in range(25):  # through the app bar into the checklist's first questions

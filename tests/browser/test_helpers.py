@@ -7,16 +7,14 @@ import random
 import pytest
 
 from auditor import checklists, scoring
-from tests.browser.conftest import log_in
+from tests.browser.conftest import log_in, start_visit
 
 
 @pytest.fixture
 def audit_page(phone, visit, page_errors):
     page = page_errors.watch(phone.new_page())
     log_in(page, visit.auditor.email)
-    page.get_by_role("button", name="Start visit").click()
-    page.wait_for_url("**/app/audit?id=*")
-    page.wait_for_selector("body[data-ready=true]")
+    start_visit(page)
     return page
 
 

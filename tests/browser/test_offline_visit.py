@@ -11,6 +11,7 @@ from tests.browser.conftest import (
     log_in,
     outbox_size,
     photo_jpeg,
+    start_visit,
     wait_for,
     wait_until_offline_ready,
 )
@@ -96,10 +97,7 @@ def test_a_whole_visit_offline_reaches_the_server_exactly_once(phone, server, vi
     wait_until_offline_ready(page)
 
     server.stop()  # no network from here on: the service worker and IndexedDB carry the visit
-    page.get_by_role("button", name="Start visit").click()
-    page.wait_for_url("**/app/audit?id=*")
-    page.wait_for_selector("body[data-ready=true]")
-    uuid = page.url.split("id=")[1]
+    uuid = start_visit(page)
     fill_checklist(page)
     take_photos(page)
     page.locator("#roster").get_by_role("checkbox").first.check()

@@ -108,4 +108,3 @@ def import_locations(session: Session, actor: User, text: str) -> Report:
         for row in report.rows:
             organisation.create_location(session, actor, row)
     return report
-

@@ -9,10 +9,10 @@ from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from auditor import config as settings
-from auditor.errors import Conflict, DomainError, Invalid, Unavailable
-from auditor.extensions import csrf, db, limiter, login_manager, migrate
-from auditor.problems import is_api_request, problem
+from auditor.core import config as settings
+from auditor.core.errors import Conflict, DomainError, Invalid, Unavailable
+from auditor.core.extensions import csrf, db, limiter, login_manager, migrate
+from auditor.core.problems import is_api_request, problem
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +40,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension singletons and tune the database engine."""
-    from auditor.database import tune_engine
-    from auditor.storage import storage_from_config
+    from auditor.core.database import tune_engine
+    from auditor.photos.storage import storage_from_config
 
     db.init_app(app)
     with app.app_context():
@@ -60,7 +60,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.extensions["media"] = storage_from_config(app.config)
-    import auditor.auth  # noqa: F401  (registers the login loaders)
+    import auditor.people.authentication  # noqa: F401  (registers the login loaders)
 
 
 def _unauthorized():

@@ -10,7 +10,7 @@ import uuid
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from auditor.errors import Forbidden, NotFound
+from auditor.core.errors import Forbidden, NotFound
 from auditor.models import (
     Assignment,
     Audit,

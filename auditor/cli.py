@@ -7,10 +7,12 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
-from auditor import accounts, checklists, demo
-from auditor.errors import DomainError
-from auditor.extensions import db
+from auditor.checklists import versions
+from auditor.core.errors import DomainError
+from auditor.core.extensions import db
+from auditor.demo import dataset
 from auditor.models import ROLES, Location, Region
+from auditor.people import accounts
 
 
 def _fail(error: DomainError) -> None:
@@ -63,7 +65,7 @@ def _print_logins(logins) -> None:
     if not logins:
         click.echo("There are no demo logins in this database.")
         return
-    click.echo(f"Demo logins (password for all: {demo.DEMO_PASSWORD}):")
+    click.echo(f"Demo logins (password for all: {dataset.DEMO_PASSWORD}):")
     for login in logins:
         click.echo(f"  {login.role:<8} {login.email:<40} {login.name}")
 
@@ -80,15 +82,15 @@ def _print_logins(logins) -> None:
 )
 def seed_demo(seed, if_empty, audit_count):
     """Load the demo data set into an empty database and print the demo logins."""
-    if not demo.is_empty(db.session):
+    if not dataset.is_empty(db.session):
         if if_empty:
             click.echo("The database has data already; demo not loaded.")
-            _print_logins(demo.demo_logins(db.session))
+            _print_logins(dataset.demo_logins(db.session))
             return
         raise click.ClickException("The database is not empty; seed-demo needs an empty one.")
     if audit_count is None:
         audit_count = current_app.config["DEMO_AUDITS"]
-    logins = demo.seed(
+    logins = dataset.seed(
         db.session, seed, storage=current_app.extensions["media"], audit_count=audit_count
     )
     db.session.commit()
@@ -108,10 +110,10 @@ def checklist_group():
 def checklist_import(file, publish):
     """Save a definition from a JSON file as a draft version (or replace the latest draft)."""
     try:
-        definition = checklists.parse_definition(json.load(file))
-        checklist, created = checklists.save_definition(db.session, None, definition)
+        definition = versions.parse_definition(json.load(file))
+        checklist, created = versions.save_definition(db.session, None, definition)
         if publish:
-            checklists.publish(db.session, None, checklist)
+            versions.publish(db.session, None, checklist)
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
         raise click.ClickException(f"{file.name} is not JSON: {error}") from error
     except DomainError as error:
@@ -126,7 +128,7 @@ def checklist_import(file, publish):
 def checklist_export(key):
     """Print the latest version of a checklist as JSON."""
     try:
-        definition = checklists.export_definition(db.session, key)
+        definition = versions.export_definition(db.session, key)
     except DomainError as error:
         _fail(error)
     json.dump(definition, sys.stdout, indent=2, ensure_ascii=False)

@@ -6,7 +6,7 @@ Two generated 12-megapixel (4000x3000) JPEGs with phone-like EXIF: a photo-like 
 areas, edges, mild sensor noise) and pure noise (the worst case for entropy decoding). Three
 variants, each producing the same two outputs (display <= 1600 px, thumbnail <= 320 px):
 
-- ours:  auditor.photos.process_photo, everything included (identify, limits, EXIF, ICC, hash);
+- ours:  pipeline.process_photo, everything included (identify, limits, EXIF, ICC, hash);
 - naive: full-size decode, exif_transpose, Lanczos resize from full size, two encodes (its
   display image is the quality reference: the PSNR column compares the others to it);
 - limit: bare Pillow: draft() at an aspect-keeping box (1/2-scale decode), the same resize and
@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
-from auditor import photos
+from auditor.photos import pipeline
 
 SIZE = (4000, 3000)
 MAX_BYTES = 64 * 1024 * 1024  # the noisy image is over the 20 MB default: the bench lifts it
@@ -78,33 +78,33 @@ def phone_jpeg(image: Image.Image) -> bytes:
 
 
 def two_encodes(display: Image.Image, resample: int, reducing_gap: float | None):
-    thumb_size = photos.fit(display.size, photos.THUMB_LONG_SIDE)
+    thumb_size = pipeline.fit(display.size, pipeline.THUMB_LONG_SIDE)
     thumb = display.resize(thumb_size, resample, reducing_gap=reducing_gap)
     return (
-        photos.encode_jpeg(display, photos.DISPLAY_QUALITY, None),
-        photos.encode_jpeg(thumb, photos.THUMB_QUALITY, None),
+        pipeline.encode_jpeg(display, pipeline.DISPLAY_QUALITY, None),
+        pipeline.encode_jpeg(thumb, pipeline.THUMB_QUALITY, None),
     )
 
 
 def ours(data: bytes) -> tuple[bytes, bytes]:
-    photo = photos.process_photo(data, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS)
+    photo = pipeline.process_photo(data, max_bytes=MAX_BYTES, max_pixels=MAX_PIXELS)
     return photo.display, photo.thumbnail
 
 
 def naive(data: bytes) -> tuple[bytes, bytes]:
     """The textbook way: decode everything, Lanczos from full size."""
     image = ImageOps.exif_transpose(Image.open(io.BytesIO(data))).convert("RGB")
-    display = image.resize(photos.fit(image.size, 1600), Image.Resampling.LANCZOS)
+    display = image.resize(pipeline.fit(image.size, 1600), Image.Resampling.LANCZOS)
     return two_encodes(display, Image.Resampling.LANCZOS, None)
 
 
 def limit(data: bytes) -> tuple[bytes, bytes]:
     """Only what cannot be skipped: reduced decode, ours resizes, two encodes."""
     image = Image.open(io.BytesIO(data))
-    target = photos.fit(image.size, photos.DISPLAY_LONG_SIDE)
+    target = pipeline.fit(image.size, pipeline.DISPLAY_LONG_SIDE)
     image.draft("RGB", target)  # (1600, 1200): decodes at 2000x1500
-    display = image.resize(target, photos.RESAMPLE, reducing_gap=photos.REDUCING_GAP)
-    return two_encodes(display, photos.RESAMPLE, photos.REDUCING_GAP)
+    display = image.resize(target, pipeline.RESAMPLE, reducing_gap=pipeline.REDUCING_GAP)
+    return two_encodes(display, pipeline.RESAMPLE, pipeline.REDUCING_GAP)
 
 
 def psnr(a: bytes, b: bytes) -> float:
@@ -163,13 +163,13 @@ def peaks(path: Path) -> dict[str, dict[str, float]]:
 
 def encode_options(image: Image.Image) -> list[str]:
     """What optimize=True would cost on a display-sized encode."""
-    display = image.resize((1600, 1200), photos.RESAMPLE)
+    display = image.resize((1600, 1200), pipeline.RESAMPLE)
     lines = []
     for optimize in (False, True):
         start, runs = time.perf_counter(), 10
         for _ in range(runs):
             buffer = io.BytesIO()
-            display.save(buffer, "JPEG", quality=photos.DISPLAY_QUALITY, optimize=optimize)
+            display.save(buffer, "JPEG", quality=pipeline.DISPLAY_QUALITY, optimize=optimize)
         ms = (time.perf_counter() - start) * 1000 / runs
         lines.append(
             f"  optimize={optimize!s:5}: {ms:6.1f} ms, {len(buffer.getvalue()) / 1024:6.0f} KB"

@@ -30,10 +30,11 @@ from sqlalchemy import create_engine, event, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from auditor import checklists, create_app
-from auditor.extensions import db
+from auditor import create_app
+from auditor.checklists import versions
+from auditor.core.extensions import db
 from auditor.models import Audit, Location, Region, User, region_managers, utcnow
-from auditor.passwords import hash_password
+from auditor.people.passwords import hash_password
 
 DAYS = 90
 PASSWORD = "bench-password"
@@ -41,9 +42,9 @@ PASSWORD = "bench-password"
 
 def populate(n_locations: int, n_audits: int, rng: random.Random) -> None:
     """Regions, locations, one auditor, one manager per region, the checklist, the audits."""
-    definition = checklists.parse_definition(checklists.default_definition())
-    checklist, _ = checklists.save_definition(db.session, None, definition)
-    checklists.publish(db.session, None, checklist)
+    definition = versions.parse_definition(versions.default_definition())
+    checklist, _ = versions.save_definition(db.session, None, definition)
+    versions.publish(db.session, None, checklist)
     regions = [Region(name=f"Region {i}") for i in range(10)]
     db.session.add_all(regions)
     db.session.flush()

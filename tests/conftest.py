@@ -17,8 +17,8 @@ from moto.server import ThreadedMotoServer
 from sqlalchemy import create_engine, text
 
 from auditor import create_app
-from auditor.config import database_url
-from auditor.extensions import db
+from auditor.core.config import database_url
+from auditor.core.extensions import db
 from auditor.models import Base
 from tests.factories import PASSWORD, LocationFactory, RegionFactory, UserFactory
 

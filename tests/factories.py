@@ -3,9 +3,9 @@
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Location, Region, User
-from auditor.passwords import hash_password
+from auditor.people.passwords import hash_password
 
 PASSWORD = "correct-horse"
 

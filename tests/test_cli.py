@@ -7,9 +7,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from auditor import accounts, checklists, demo
-from auditor.extensions import db
+from auditor.checklists import versions
+from auditor.core.extensions import db
+from auditor.demo import dataset
 from auditor.models import Answer, Audit, Checklist, Location, Photo, Region, User, utcnow
+from auditor.people import accounts
 from tests.conftest import empty_all_tables
 from tests.factories import LocationFactory, RegionFactory, UserFactory
 
@@ -152,25 +154,25 @@ def test_seed_demo_loads_the_demo_organisation(runner):
         assert location.region is not None
     checklist = db.session.scalar(select(Checklist))
     assert (checklist.key, checklist.version, checklist.status) == ("store-visit", 1, "published")
-    assert sorted(u.email for u in users) == sorted(demo.demo_emails())
+    assert sorted(u.email for u in users) == sorted(dataset.demo_emails())
 
 
 def test_seed_demo_prints_logins_that_work(runner):
     result = run(runner, "seed-demo")
-    assert f"password for all: {demo.DEMO_PASSWORD}" in result.output
+    assert f"password for all: {dataset.DEMO_PASSWORD}" in result.output
     printed = [line.split() for line in result.output.splitlines() if "@example.com" in line]
     roles = [fields[0] for fields in printed]
     assert roles == ["admin"] + ["manager"] * 3 + ["auditor"] * 3 + ["staff"] * 2
     assert printed[0][1] == "admin@example.com"
     for fields in printed:
-        user = accounts.authenticate(db.session, fields[1], demo.DEMO_PASSWORD)
+        user = accounts.authenticate(db.session, fields[1], dataset.DEMO_PASSWORD)
         assert user is not None
         assert user.role == fields[0]
 
 
 def _import_store_visit(runner, tmp_path) -> None:
     path = tmp_path / "store-visit.json"
-    path.write_text(json.dumps({**checklists.default_definition(), "title": "Ours"}))
+    path.write_text(json.dumps({**versions.default_definition(), "title": "Ours"}))
     assert run(runner, "checklist", "import", str(path)).exit_code == 0
 
 
@@ -232,7 +234,7 @@ def test_seed_demo_is_deterministic_for_a_seed(runner):
 @pytest.fixture
 def definition() -> dict:
     """The shipped store-visit definition, as a JSON document."""
-    return checklists.default_definition()
+    return versions.default_definition()
 
 
 @pytest.fixture
@@ -249,7 +251,7 @@ def write_json(tmp_path):
     return write
 
 
-def versions() -> list[tuple[int, str, str]]:
+def stored_versions() -> list[tuple[int, str, str]]:
     """(version, status, title) of every store-visit version, oldest first."""
     stmt = select(Checklist).where(Checklist.key == "store-visit").order_by(Checklist.version)
     return [(c.version, c.status, c.title) for c in db.session.scalars(stmt)]
@@ -264,7 +266,7 @@ def test_import_creates_version_one(runner, write_json, definition, flags, statu
     result = run(runner, "checklist", "import", write_json(definition), *flags)
     assert result.exit_code == 0, result.output
     assert f"Created store-visit version 1 ({status})." in result.output
-    assert versions() == [(1, status, "Store visit")]
+    assert stored_versions() == [(1, status, "Store visit")]
 
 
 def test_import_replaces_the_draft_until_it_is_published(runner, write_json, definition):
@@ -272,14 +274,14 @@ def test_import_replaces_the_draft_until_it_is_published(runner, write_json, def
     result = run(runner, "checklist", "import", write_json(retitled(definition, "Second")))
     assert result.exit_code == 0, result.output
     assert "Replaced draft store-visit version 1 (draft)." in result.output
-    assert versions() == [(1, "draft", "Second")]
+    assert stored_versions() == [(1, "draft", "Second")]
     third = write_json(retitled(definition, "Third"))
     result = run(runner, "checklist", "import", third, "--publish")
     assert "Replaced draft store-visit version 1 (published)." in result.output
-    assert versions() == [(1, "published", "Third")]
+    assert stored_versions() == [(1, "published", "Third")]
     result = run(runner, "checklist", "import", write_json(retitled(definition, "Fourth")))
     assert "Created store-visit version 2 (draft)." in result.output
-    assert versions() == [(1, "published", "Third"), (2, "draft", "Fourth")]
+    assert stored_versions() == [(1, "published", "Third"), (2, "draft", "Fourth")]
 
 
 @pytest.mark.parametrize(
@@ -293,7 +295,7 @@ def test_import_of_a_file_that_is_not_json_fails_and_changes_nothing(
     result = run(runner, "checklist", "import", path, "--publish")
     assert result.exit_code == 1
     assert f"Error: {path} is not JSON:" in result.output
-    assert versions() == [(1, "draft", "Kept")]
+    assert stored_versions() == [(1, "draft", "Kept")]
 
 
 def test_import_reads_utf8_with_or_without_a_byte_order_mark(runner, tmp_path, definition):
@@ -302,7 +304,7 @@ def test_import_reads_utf8_with_or_without_a_byte_order_mark(runner, tmp_path, d
     path.write_bytes(b"\xef\xbb\xbf" + text.encode())
     result = run(runner, "checklist", "import", str(path))
     assert result.exit_code == 0, result.output
-    assert versions() == [(1, "draft", "Filialbesuch Köln")]
+    assert stored_versions() == [(1, "draft", "Filialbesuch Köln")]
 
 
 def test_import_of_a_file_that_is_not_utf8_fails_clearly(runner, tmp_path, definition):
@@ -314,7 +316,7 @@ def test_import_of_a_file_that_is_not_utf8_fails_clearly(runner, tmp_path, defin
     assert result.exit_code == 1
     assert f"Error: {path} is not JSON: 'utf-8' codec can't decode byte 0xf6" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert versions() == []
+    assert stored_versions() == []
 
 
 def test_import_of_a_missing_file_fails(runner, tmp_path):
@@ -357,7 +359,7 @@ def test_import_of_an_invalid_definition_fails_and_changes_nothing(
     assert result.exit_code == 1
     assert "Error: The checklist definition is invalid." in result.output
     assert f"\n  {field}" in result.output  # which field, on its own line
-    assert versions() == [(1, "published", "Kept")]
+    assert stored_versions() == [(1, "published", "Kept")]
 
 
 def test_export_prints_json_that_reimports_unchanged(runner, write_json, definition):
@@ -365,7 +367,7 @@ def test_export_prints_json_that_reimports_unchanged(runner, write_json, definit
     exported = run(runner, "checklist", "export", "store-visit")
     assert exported.exit_code == 0, exported.output
     document = json.loads(exported.output)
-    assert document == checklists.dump_definition(checklists.parse_definition(definition))
+    assert document == versions.dump_definition(versions.parse_definition(definition))
     result = run(runner, "checklist", "import", write_json(None, exported.output))
     assert result.exit_code == 0, result.output
     assert "Created store-visit version 2 (draft)." in result.output

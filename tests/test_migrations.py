@@ -3,7 +3,7 @@
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Base
 
 

@@ -7,7 +7,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from auditor.storage import (
+from auditor.photos.storage import (
     LocalStorage,
     S3Storage,
     Storage,
@@ -107,7 +107,7 @@ def crash(*args):
 
 def test_local_put_that_fails_midway_leaves_nothing(tmp_path, monkeypatch):
     storage = LocalStorage(tmp_path)
-    monkeypatch.setattr("auditor.storage.os.replace", crash)
+    monkeypatch.setattr("auditor.photos.storage.os.replace", crash)
     with pytest.raises(OSError, match="disk full"):
         storage.put(KEY, b"x", "image/jpeg")
     assert not storage.exists(KEY)
@@ -117,7 +117,7 @@ def test_local_put_that_fails_midway_leaves_nothing(tmp_path, monkeypatch):
 def test_local_put_keeps_the_old_file_until_the_new_one_is_complete(tmp_path, monkeypatch):
     storage = LocalStorage(tmp_path)
     storage.put(KEY, b"old", "image/jpeg")
-    monkeypatch.setattr("auditor.storage.os.fsync", crash)
+    monkeypatch.setattr("auditor.photos.storage.os.fsync", crash)
     with pytest.raises(OSError, match="disk full"):
         storage.put(KEY, b"new", "image/jpeg")
     assert storage.get(KEY) == b"old"

@@ -1,4 +1,8 @@
-"""The JSON API under /api/v1: blueprints, authentication and error translation."""
+"""The JSON API under /api/v1: flask-smorest blueprints, one module per resource with its
+schemas, authentication and error translation to problem+json. Thin: each route parses with a
+schema, calls `access` and one domain function, commits once and dumps a schema. Never imports
+the pages (`auditor.web`).
+"""
 
 import marshmallow as ma
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -24,10 +28,10 @@ from auditor.api import (
 )
 from auditor.api.base import Api
 from auditor.api.common import IdConverter, id_converter_schema
-from auditor.auth import auth_method
-from auditor.database import SAFE_METHODS
-from auditor.errors import Forbidden, Unauthorized
-from auditor.extensions import csrf
+from auditor.core.database import SAFE_METHODS
+from auditor.core.errors import Forbidden, Unauthorized
+from auditor.core.extensions import csrf
+from auditor.people.authentication import auth_method
 
 api = Api()
 

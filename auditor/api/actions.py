@@ -6,9 +6,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
-from auditor import access, actions
+from auditor import access
 from auditor.api.common import Id, LocationRefSchema, PageArgs, UserRefSchema, page_schema, paginate
-from auditor.extensions import db
+from auditor.audits import actions
+from auditor.core.extensions import db
 from auditor.models import ACTION_STATUSES, CorrectiveAction
 
 blp = Blueprint("actions", __name__, url_prefix="/api/v1/actions", description="Corrective actions")

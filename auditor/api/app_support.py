@@ -6,13 +6,14 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from auditor import access, accounts
+from auditor import access
 from auditor.api.assignments import PlaceSchema
 from auditor.api.auth import TokenSchema
 from auditor.api.common import PageArgs, UserRefSchema, page_schema, paginate
-from auditor.auth import auth_method
-from auditor.errors import Forbidden
-from auditor.extensions import db
+from auditor.core.errors import Forbidden
+from auditor.core.extensions import db
+from auditor.people import accounts
+from auditor.people.authentication import auth_method
 
 blp = Blueprint(
     "app_support", __name__, url_prefix="/api/v1", description="For the auditor phone app"

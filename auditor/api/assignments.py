@@ -6,9 +6,10 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy.orm import joinedload
 
-from auditor import access, assignments
+from auditor import access
 from auditor.api.common import Id, PageArgs, page_schema, paginate
-from auditor.extensions import db
+from auditor.audits import assignments
+from auditor.core.extensions import db
 from auditor.models import ASSIGNMENT_STATUSES, Assignment
 
 blp = Blueprint(

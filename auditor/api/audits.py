@@ -6,7 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from auditor import access, audits
+from auditor import access
 from auditor.api.common import (
     ChecklistRefSchema,
     Id,
@@ -16,9 +16,10 @@ from auditor.api.common import (
     page_schema,
     paginate,
 )
-from auditor.audits import with_details
-from auditor.errors import NotFound
-from auditor.extensions import db
+from auditor.audits import lifecycle
+from auditor.audits.lifecycle import with_details
+from auditor.core.errors import NotFound
+from auditor.core.extensions import db
 from auditor.models import AUDIT_STATUSES, Audit, Checklist
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Audits")
@@ -232,7 +233,7 @@ class AuditItem(MethodView):
     def put(self, data, audit_id):
         """Create (201) or replace (200) a draft or returned audit; photos stay."""
         access.require_role(current_user, "auditor")
-        audit, created = audits.save_audit(db.session, current_user, audit_id, data)
+        audit, created = lifecycle.save_audit(db.session, current_user, audit_id, data)
         db.session.commit()
         return audit_document(audit), 201 if created else 200
 
@@ -244,7 +245,7 @@ class AuditSubmit(MethodView):
     def post(self, audit_id):
         """Check completeness, score and submit; repeating it answers the same."""
         access.require_role(current_user, "auditor")
-        audit = audits.submit(db.session, current_user, audit_id)
+        audit = lifecycle.submit(db.session, current_user, audit_id)
         db.session.commit()
         return audit_document(audit)
 
@@ -256,7 +257,7 @@ class AuditPostVisit(MethodView):
     def patch(self, data, audit_id):
         """Record follow-through answers after the visit; the score is recomputed."""
         access.require_role(current_user, "auditor")
-        audit = audits.record_post_visit(db.session, current_user, audit_id, data["answers"])
+        audit = lifecycle.record_post_visit(db.session, current_user, audit_id, data["answers"])
         db.session.commit()
         return audit_document(audit)
 
@@ -270,6 +271,6 @@ class AuditReview(MethodView):
         """Approve or return (with a note) a submitted audit."""
         access.require_role(current_user, "manager", "admin")
         audit = access.get_audit_for(db.session, current_user, audit_id, lock=True)
-        audits.review(db.session, current_user, audit, data["decision"], data.get("note"))
+        lifecycle.review(db.session, current_user, audit, data["decision"], data.get("note"))
         db.session.commit()
         return audit_document(audit)

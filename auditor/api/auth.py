@@ -5,10 +5,10 @@ from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from auditor import accounts, login_throttle
-from auditor.errors import TooManyRequests, Unauthorized
-from auditor.extensions import db
+from auditor.core.errors import TooManyRequests, Unauthorized
+from auditor.core.extensions import db
 from auditor.models import User
+from auditor.people import accounts, login_throttle
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API tokens")
 

@@ -5,10 +5,11 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from auditor import access, checklists
+from auditor import access
 from auditor.api.common import PageArgs, page_schema, paginate
-from auditor.checklist_definition import ChecklistDefinitionSchema
-from auditor.extensions import db
+from auditor.checklists import versions
+from auditor.checklists.definition import ChecklistDefinitionSchema
+from auditor.core.extensions import db
 from auditor.models import CHECKLIST_STATUSES, Checklist
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", description="Checklists")
@@ -30,7 +31,7 @@ class ChecklistArgs(PageArgs):
 
 
 def _page(page: dict) -> dict:
-    return {**page, "items": [checklists.document_of(c) for c in page["items"]]}
+    return {**page, "items": [versions.document_of(c) for c in page["items"]]}
 
 
 @blp.route("")
@@ -39,7 +40,7 @@ class Checklists(MethodView):
     @blp.response(200, page_schema(ChecklistSchema))
     def get(self, args):
         """Checklist versions the caller may read (non-admins: published only)."""
-        stmt = checklists.with_questions(access.visible_checklists(current_user))
+        stmt = versions.with_questions(access.visible_checklists(current_user))
         if "key" in args:
             stmt = stmt.where(Checklist.key == args.pop("key"))
         if "status" in args:
@@ -52,9 +53,9 @@ class Checklists(MethodView):
     def post(self, definition):
         """Save a definition: a new draft version, or a replacement of the latest draft."""
         access.require_role(current_user, "admin")
-        checklist, created = checklists.save_definition(db.session, current_user, definition)
+        checklist, created = versions.save_definition(db.session, current_user, definition)
         db.session.commit()
-        return checklists.document_of(checklist), 201 if created else 200
+        return versions.document_of(checklist), 201 if created else 200
 
 
 @blp.route("/<id:checklist_id>")
@@ -62,7 +63,7 @@ class ChecklistItem(MethodView):
     @blp.response(200, ChecklistSchema)
     def get(self, checklist_id):
         """One checklist version."""
-        return checklists.document_of(
+        return versions.document_of(
             access.get_checklist_for(db.session, current_user, checklist_id)
         )
 
@@ -74,6 +75,6 @@ class ChecklistPublish(MethodView):
         """Publish a draft version; it never changes afterwards."""
         access.require_role(current_user, "admin")
         checklist = access.get_checklist_for(db.session, current_user, checklist_id)
-        checklists.publish(db.session, current_user, checklist)
+        versions.publish(db.session, current_user, checklist)
         db.session.commit()
-        return checklists.document_of(checklist)
+        return versions.document_of(checklist)

@@ -8,11 +8,12 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from auditor import access, ranking, scorecards
+from auditor import access
 from auditor.api.common import Id, LocationRefSchema, QuerySchema
-from auditor.checklists import DEFAULT_CHECKLIST_KEY
-from auditor.errors import Invalid
-from auditor.extensions import db
+from auditor.checklists.versions import DEFAULT_CHECKLIST_KEY
+from auditor.core.errors import Invalid
+from auditor.core.extensions import db
+from auditor.insights import ranking, scorecards
 from auditor.models import Checklist, ChecklistSection, utcnow
 
 blp = Blueprint("insights", __name__, url_prefix="/api/v1", description="Rankings and scorecards")

@@ -5,10 +5,11 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from auditor import access, organisation
+from auditor import access
 from auditor.api.common import Id, PageArgs, page_schema, paginate
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Location
+from auditor.org import organisation
 
 blp = Blueprint("locations", __name__, url_prefix="/api/v1/locations", description="Locations")
 

@@ -6,12 +6,13 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from auditor import access, audit_photos
+from auditor import access
 from auditor.api.audits import PhotoSchema, photo_document
 from auditor.api.common import QuerySchema
-from auditor.errors import Invalid, NotFound
-from auditor.extensions import db
-from auditor.storage import display_key, thumb_key
+from auditor.audits import photos
+from auditor.core.errors import Invalid, NotFound
+from auditor.core.extensions import db
+from auditor.photos.storage import display_key, thumb_key
 
 blp = Blueprint("photos", __name__, url_prefix="/api/v1", description="Photos")
 
@@ -74,7 +75,7 @@ class AuditPhoto(MethodView):
         access.require_role(current_user, "auditor")
         data, question = _upload()
         config = current_app.config
-        photo, created = audit_photos.add_photo(
+        photo, created = photos.add_photo(
             db.session,
             media(),
             current_user,
@@ -92,9 +93,9 @@ class AuditPhoto(MethodView):
     def delete(self, audit_id, photo_id):
         """Remove a photo from a draft or returned audit."""
         access.require_role(current_user, "auditor")
-        content_hash = audit_photos.delete_photo(db.session, current_user, audit_id, photo_id)
+        content_hash = photos.delete_photo(db.session, current_user, audit_id, photo_id)
         db.session.commit()
-        audit_photos.forget_unused(db.session, media(), content_hash)
+        photos.forget_unused(db.session, media(), content_hash)
 
 
 @blp.route("/photos/<uuid:photo_id>")
@@ -103,7 +104,7 @@ class PhotoFile(MethodView):
     @blp.response(200, content_type="image/jpeg")
     def get(self, args, photo_id):
         """The sanitized image (`?size=thumb` for the thumbnail)."""
-        photo = audit_photos.photo_for(db.session, current_user, photo_id)
+        photo = photos.photo_for(db.session, current_user, photo_id)
         key = thumb_key if args.get("size") == "thumb" else display_key
         try:
             data = media().get(key(photo.content_hash))

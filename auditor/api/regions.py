@@ -5,9 +5,10 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from auditor import access, organisation
+from auditor import access
 from auditor.api.common import PageArgs, Text, page_schema, paginate
-from auditor.extensions import db
+from auditor.core.extensions import db
+from auditor.org import organisation
 
 blp = Blueprint("regions", __name__, url_prefix="/api/v1/regions", description="Regions")
 

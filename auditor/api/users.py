@@ -6,10 +6,11 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 
-from auditor import access, accounts
+from auditor import access
 from auditor.api.common import Id, PageArgs, Text, page_schema, paginate
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import ROLES, User
+from auditor.people import accounts
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="User accounts")
 

@@ -1,8 +1,11 @@
-"""Server-rendered pages."""
+"""Server-rendered pages: logging in, the auditor phone app, manager, admin and staff pages, and
+exports. Routes are thin: they call `access` and the domain packages and render templates; they
+never import the API (`auditor.api`).
+"""
 
 from flask import Flask
 
-from auditor import charts
+from auditor.insights import charts
 from auditor.web import admin, admin_checklists, auth, exports, home, manager, review, staff
 from auditor.web import app as phone_app
 

@@ -7,10 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from auditor import access, accounts, assignment_plans, location_import, organisation
-from auditor import assignments as planned_visits
-from auditor.errors import DomainError, Invalid
-from auditor.extensions import db
+from auditor import access
+from auditor.audits import assignments as planned_visits
+from auditor.audits import plans
+from auditor.core.errors import DomainError, Invalid
+from auditor.core.extensions import db
 from auditor.models import (
     ASSIGNMENT_STATUSES,
     ROLES,
@@ -21,6 +22,8 @@ from auditor.models import (
     User,
     utcnow,
 )
+from auditor.org import location_import, organisation
+from auditor.people import accounts
 from auditor.web.pages import as_int, flash_error, page_of, roles
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -296,7 +299,7 @@ def create_assignments():
     """Plan one visit or many (several stores; one auditor or a rotation over several)."""
     form = request.form
     try:
-        made = assignment_plans.plan(
+        made = plans.plan(
             db.session,
             current_user,
             as_int(form.get("checklist_id")) or 0,

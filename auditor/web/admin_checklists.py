@@ -6,9 +6,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from auditor import access, checklist_diff, checklists
-from auditor.errors import DomainError, Invalid
-from auditor.extensions import db
+from auditor import access
+from auditor.checklists import compare, versions
+from auditor.core.errors import DomainError, Invalid
+from auditor.core.extensions import db
 from auditor.models import Checklist
 from auditor.web.pages import as_int, flash_error, roles
 
@@ -41,8 +42,8 @@ def _uploaded_json() -> object:
 def import_json():
     """Save a definition: it replaces the latest draft or becomes the next draft version."""
     try:
-        definition = checklists.parse_definition(_uploaded_json())
-        checklist, created = checklists.save_definition(db.session, current_user, definition)
+        definition = versions.parse_definition(_uploaded_json())
+        checklist, created = versions.save_definition(db.session, current_user, definition)
     except DomainError as error:
         db.session.rollback()
         flash_error(error)
@@ -58,7 +59,7 @@ def import_json():
 def publish(checklist_id: int):
     """Publish a draft version (published versions never change)."""
     checklist = access.get_checklist_for(db.session, current_user, checklist_id)
-    checklists.publish(db.session, current_user, checklist)
+    versions.publish(db.session, current_user, checklist)
     db.session.commit()
     flash(f"Published {checklist.key} v{checklist.version}.", "info")
     return redirect(url_for("admin_checklists.checklists_page"))
@@ -66,7 +67,7 @@ def publish(checklist_id: int):
 
 def _definition(checklist_id: int | None) -> tuple[Checklist, dict]:
     checklist = access.get_checklist_for(db.session, current_user, checklist_id or 0)
-    return checklist, checklists.definition_of(checklist)
+    return checklist, versions.definition_of(checklist)
 
 
 @bp.get("/diff")
@@ -75,11 +76,11 @@ def diff():
     """What changed from one version (`old`) to another (`new`), by section and question."""
     old, old_definition = _definition(as_int(request.args.get("old")))
     new, new_definition = _definition(as_int(request.args.get("new")))
-    result = checklist_diff.diff(old_definition, new_definition)
+    result = compare.diff(old_definition, new_definition)
     return render_template(
         "admin/checklist_diff.html",
         old=old,
         new=new,
         result=result,
-        empty=checklist_diff.is_empty(result),
+        empty=compare.is_empty(result),
     )

@@ -6,9 +6,9 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from flask_login import current_user, logout_user
 
 from auditor.api.auth import log_in
-from auditor.auth import start_session
-from auditor.errors import TooManyRequests, Unauthorized
-from auditor.extensions import db
+from auditor.core.errors import TooManyRequests, Unauthorized
+from auditor.core.extensions import db
+from auditor.people.authentication import start_session
 
 bp = Blueprint("web_auth", __name__)
 

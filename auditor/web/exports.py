@@ -4,8 +4,9 @@ from flask import Blueprint, Response, current_app, request, stream_with_context
 from flask_login import current_user
 from sqlalchemy import select
 
-from auditor import access, exports, insights, ranking
-from auditor.extensions import db
+from auditor import access
+from auditor.core.extensions import db
+from auditor.insights import breakdowns, exports, ranking
 from auditor.models import AUDIT_STATUSES, Audit, Checklist, Location
 from auditor.web.pages import current_filters, now, roles, scope_of
 
@@ -36,7 +37,7 @@ def audits_csv():
     status = request.args.get("status")
     if status in AUDIT_STATUSES:
         stmt = stmt.where(Audit.status == status)
-    keys = [key for key, _title in insights.sections_of(db.session, filters.checklist)]
+    keys = [key for key, _title in breakdowns.sections_of(db.session, filters.checklist)]
     rows = exports.audit_rows(db.session, stmt.order_by(Audit.finished_at.desc()), keys)
     header = [*exports.AUDIT_HEADER, *(f"section_{key}" for key in keys)]
     return _csv(exports.csv_lines(header, rows), f"audits-{filters.checklist}.csv")

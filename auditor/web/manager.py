@@ -4,9 +4,10 @@ from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from auditor import access, charts, insights, ranking
-from auditor.errors import NotFound
-from auditor.extensions import db
+from auditor import access
+from auditor.core.errors import NotFound
+from auditor.core.extensions import db
+from auditor.insights import breakdowns, charts, ranking
 from auditor.models import Audit
 from auditor.web.pages import (
     DAY_CHOICES,
@@ -45,7 +46,7 @@ def dashboard():
     filters = current_filters(db.session)
     scope = scope_of(current_user, filters)
     result = ranked(filters, scope)
-    trends = insights.monthly_trends(
+    trends = breakdowns.monthly_trends(
         db.session, scope_of(current_user, filters, section=False), now()
     )
     return render_template(
@@ -53,7 +54,7 @@ def dashboard():
         filters=filters,
         result=result,
         sparklines=charts.sparklines(trends),
-        sections=insights.sections_of(db.session, filters.checklist),
+        sections=breakdowns.sections_of(db.session, filters.checklist),
         **_choices(),
     )
 
@@ -66,11 +67,12 @@ def location(location_id: int):
     filters = current_filters(db.session)
     region_scope = ranking.Scope([store.region_id], filters.checklist)
     start, end = filters.window(now())
-    cells = insights.heatmap(db.session, region_scope, start, end)
-    region_means = insights.column_means(cells)
-    weakest = insights.weakest_questions(db.session, region_scope, start, end, store.id)
+    cells = breakdowns.heatmap(db.session, region_scope, start, end)
+    region_means = breakdowns.column_means(cells)
+    weakest = breakdowns.weakest_questions(db.session, region_scope, start, end, store.id)
     region_rates = {
-        row["key"]: row for row in insights.weakest_questions(db.session, region_scope, start, end)
+        row["key"]: row
+        for row in breakdowns.weakest_questions(db.session, region_scope, start, end)
     }
     recent = db.session.scalars(
         select(Audit)
@@ -82,7 +84,7 @@ def location(location_id: int):
         "manager/location.html",
         store=store,
         filters=filters,
-        sections=insights.sections_of(db.session, filters.checklist),
+        sections=breakdowns.sections_of(db.session, filters.checklist),
         cells={key: cell for (loc, key), cell in cells.items() if loc == store.id},
         region_means=region_means,
         weakest=weakest,
@@ -97,13 +99,13 @@ def location(location_id: int):
 def question(key: str):
     """The approved audits in scope where one question failed, with the answer's comment."""
     filters = current_filters(db.session)
-    found = insights.question_text(db.session, filters.checklist, key)
+    found = breakdowns.question_text(db.session, filters.checklist, key)
     if found is None:
         raise NotFound(f"Question {key} not found.")
     location_id = as_int(request.args.get("location_id"))
     store = access.get_location_for(db.session, current_user, location_id) if location_id else None
     start, end = filters.window(now())
-    failures = insights.failed_answers(
+    failures = breakdowns.failed_answers(
         db.session, scope_of(current_user, filters, section=False), start, end, key, location_id
     )
     return render_template(
@@ -123,7 +125,7 @@ def heatmap():
     filters = current_filters(db.session)
     scope = scope_of(current_user, filters, section=False)
     start, end = filters.window(now())
-    cells = insights.heatmap(db.session, scope, start, end)
+    cells = breakdowns.heatmap(db.session, scope, start, end)
     locations = [
         loc
         for loc in ranking.locations_in(db.session, scope)
@@ -133,9 +135,9 @@ def heatmap():
         "manager/heatmap.html",
         filters=filters,
         cells=cells,
-        means=insights.column_means(cells),
+        means=breakdowns.column_means(cells),
         locations=locations,
-        sections=insights.sections_of(db.session, filters.checklist),
+        sections=breakdowns.sections_of(db.session, filters.checklist),
         **_choices(),
     )
 
@@ -146,11 +148,11 @@ def weakest():
     """The questions failed most often across the scope (a section filter narrows them)."""
     filters = current_filters(db.session)
     start, end = filters.window(now())
-    rows = insights.weakest_questions(db.session, scope_of(current_user, filters), start, end)
+    rows = breakdowns.weakest_questions(db.session, scope_of(current_user, filters), start, end)
     return render_template(
         "manager/weakest.html",
         filters=filters,
         rows=rows,
-        sections=insights.sections_of(db.session, filters.checklist),
+        sections=breakdowns.sections_of(db.session, filters.checklist),
         **_choices(),
     )

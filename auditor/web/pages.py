@@ -11,11 +11,12 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from auditor import access, insights
-from auditor.checklists import DEFAULT_CHECKLIST_KEY
-from auditor.errors import DomainError
+from auditor import access
+from auditor.checklists.versions import DEFAULT_CHECKLIST_KEY
+from auditor.core.errors import DomainError
+from auditor.insights import breakdowns
+from auditor.insights.ranking import Scope
 from auditor.models import Checklist, User, utcnow
-from auditor.ranking import Scope
 
 DAY_CHOICES = (30, 90, 180, 365)
 DEFAULT_DAYS = 90
@@ -92,7 +93,7 @@ def parse_filters(session: Session, user: User, args: Mapping[str, str]) -> Filt
     if region_id is not None:
         access.get_region_for(session, user, region_id)
     checklist = (args.get("checklist") or DEFAULT_CHECKLIST_KEY)[:64]
-    sections = [key for key, _title in insights.sections_of(session, checklist)]
+    sections = [key for key, _title in breakdowns.sections_of(session, checklist)]
     section = args.get("section") or None
     days = as_int(args.get("days")) or DEFAULT_DAYS
     return Filters(

@@ -6,9 +6,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from auditor import access, action_evidence, audits, charts
-from auditor.errors import DomainError
-from auditor.extensions import db
+from auditor import access
+from auditor.audits import evidence, lifecycle
+from auditor.core.errors import DomainError
+from auditor.core.extensions import db
+from auditor.insights import charts
 from auditor.models import Audit, CorrectiveAction
 from auditor.web.pages import page_of, roles
 
@@ -32,7 +34,7 @@ def queue():
 
 
 def _audit(audit_id: uuid.UUID) -> Audit:
-    stmt = audits.with_details(access.visible_audits(current_user).where(Audit.id == audit_id))
+    stmt = lifecycle.with_details(access.visible_audits(current_user).where(Audit.id == audit_id))
     audit = db.session.scalar(stmt)
     if audit is None:
         access.get_audit_for(db.session, current_user, audit_id)  # raises the 404
@@ -44,7 +46,7 @@ def _audit(audit_id: uuid.UUID) -> Audit:
 def audit(audit_id: uuid.UUID):
     """An audit: answers with points, section scores, photos; printable."""
     found = _audit(audit_id)
-    definition = audits.definition_for(db.session, found.checklist_id)
+    definition = lifecycle.definition_for(db.session, found.checklist_id)
     answers = {answer.question_key: answer for answer in found.answers}
     photos: dict = {}
     for photo in found.photos:
@@ -70,7 +72,7 @@ def review(audit_id: uuid.UUID):
         flash("Choose approve or return.", "error")
         return redirect(url_for("review.audit", audit_id=audit_id))
     try:
-        audits.review(
+        lifecycle.review(
             db.session, current_user, found, decision, request.form.get("note", "")[:5000]
         )
     except DomainError as error:
@@ -116,7 +118,7 @@ def resolve(action_id: int):
     limits = {"max_bytes": config["PHOTO_MAX_BYTES"], "max_pixels": config["PHOTO_MAX_PIXELS"]}
     storage = current_app.extensions["media"]
     try:
-        action_evidence.resolve(
+        evidence.resolve(
             db.session, storage, current_user, action, request.form.get("note", ""), data, limits
         )
     except DomainError as error:

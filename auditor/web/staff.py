@@ -3,10 +3,11 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
-from auditor import access, charts, insights, scorecards
-from auditor.extensions import db
+from auditor import access
+from auditor.core.extensions import db
+from auditor.insights import breakdowns, charts, scorecards
+from auditor.insights.ranking import Scope
 from auditor.models import User
-from auditor.ranking import Scope
 from auditor.web.pages import current_filters, now, roles
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -19,17 +20,17 @@ def _page(staff: User):
     if staff.location is not None:
         start, end = filters.window(now())
         scope = Scope([staff.location.region_id], filters.checklist)
-        all_cells = insights.heatmap(db.session, scope, start, end)
-        region_means = insights.column_means(all_cells)
+        all_cells = breakdowns.heatmap(db.session, scope, start, end)
+        region_means = breakdowns.column_means(all_cells)
         cells = {key: cell for (loc, key), cell in all_cells.items() if loc == staff.location_id}
     return render_template(
         "staff/scorecard.html",
         card=card,
         filters=filters,
-        sections=insights.sections_of(db.session, filters.checklist),
+        sections=breakdowns.sections_of(db.session, filters.checklist),
         store_means=cells,
         region_means=region_means,
-        questions=insights.question_texts(db.session, filters.checklist),
+        questions=breakdowns.question_texts(db.session, filters.checklist),
         charts=charts,
         day_choices=(30, 90, 180, 365),
     )

@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from auditor import checklists
-from auditor.extensions import db
+from auditor.checklists import versions
+from auditor.core.extensions import db
 from tests.factories import LocationFactory, RegionFactory, UserFactory
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -53,9 +53,9 @@ class Store:
 
 def published_store() -> Store:
     """The default checklist, published, and one store with a manager and a staff member."""
-    definition = checklists.parse_definition(checklists.default_definition())
-    checklist, _ = checklists.save_definition(db.session, None, definition)
-    checklists.publish(db.session, None, checklist)
+    definition = versions.parse_definition(versions.default_definition())
+    checklist, _ = versions.save_definition(db.session, None, definition)
+    versions.publish(db.session, None, checklist)
     region = RegionFactory()
     location = LocationFactory(region=region, lat=52.52, lon=13.405)
     staff = UserFactory(role="staff", location_id=location.id)

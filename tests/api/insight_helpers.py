@@ -3,7 +3,7 @@
 import uuid
 from datetime import timedelta
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Audit, AuditSectionScore, User, utcnow
 
 

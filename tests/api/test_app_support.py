@@ -2,7 +2,7 @@
 
 import pytest
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Region
 from tests.conftest import problem_of
 from tests.factories import LocationFactory, RegionFactory, UserFactory

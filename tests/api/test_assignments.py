@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Region
 from tests.api.audit_helpers import audit_body, new_uuid, published_store
 from tests.api.images import jpeg

@@ -28,7 +28,7 @@ def auditor(login_as):
 
 @pytest.fixture
 def manager(login_as, store):
-    from auditor.extensions import db
+    from auditor.core.extensions import db
     from auditor.models import Region
 
     return login_as("manager", regions=[db.session.get(Region, store.region_id)])

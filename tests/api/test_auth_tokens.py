@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import ApiToken, utcnow
 from tests.conftest import problem_of
 from tests.factories import PASSWORD, UserFactory

@@ -4,7 +4,7 @@ import copy
 
 import pytest
 
-from auditor.checklists import default_definition
+from auditor.checklists.versions import default_definition
 from tests.conftest import problem_of
 
 SMALL = {

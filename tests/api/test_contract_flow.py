@@ -1,6 +1,6 @@
 """The issue's acceptance walk: a client that knows only DESIGN §5 sets up a programme."""
 
-from auditor.checklists import default_definition
+from auditor.checklists.versions import default_definition
 from tests.conftest import problem_of
 from tests.factories import PASSWORD, UserFactory
 

@@ -7,7 +7,7 @@ import psycopg
 import pytest
 
 from auditor import create_app
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Audit
 from tests.api.audit_helpers import audit_body, new_uuid, published_store
 from tests.conftest import ApiClient, app_config, problem_of, token_for

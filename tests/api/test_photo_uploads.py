@@ -11,7 +11,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from auditor import create_app
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Photo
 from tests.api.audit_helpers import audit_body, new_uuid, published_store
 from tests.conftest import S3_BUCKET, ApiClient, app_config, problem_of, token_for

@@ -5,7 +5,7 @@ import math
 import pytest
 from sqlalchemy import event
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Region
 from tests.api.audit_helpers import published_store
 from tests.api.insight_helpers import approved

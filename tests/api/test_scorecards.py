@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Answer, Location, Region
 from tests.api.audit_helpers import published_store
 from tests.api.insight_helpers import approved

@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from auditor import create_app
-from auditor.extensions import db
+from auditor.core.extensions import db
 from tests.conftest import app_config
 from tests.live.conftest import free_port
 

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Region
 from tests.api.audit_helpers import (
     FULL_OVERALL,

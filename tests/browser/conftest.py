@@ -16,7 +16,7 @@ import pytest
 from PIL import ExifTags, Image
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Assignment
 from tests import chromium
 from tests.api.audit_helpers import Store, published_store

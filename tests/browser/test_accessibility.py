@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Region
 from tests.api.audit_helpers import audit_body, new_uuid
 from tests.api.images import jpeg

@@ -6,7 +6,7 @@ from uuid import UUID
 import pytest
 from sqlalchemy import func, select
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Audit, AuditLogEntry, Region
 from tests.api.audit_helpers import FULL_OVERALL, audit_body, new_uuid
 from tests.api.images import jpeg

@@ -10,7 +10,7 @@ import time
 
 from sqlalchemy import func, select
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Audit, AuditLogEntry, Photo
 from tests.api.audit_helpers import audit_body, new_uuid
 from tests.api.images import jpeg

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from auditor import checklists, scoring
+from auditor.checklists import scoring, versions
 from tests.browser.conftest import log_in, start_visit
 
 
@@ -121,11 +121,11 @@ def with_every_type(definition: dict) -> dict:
             },
         ],
     }
-    return checklists.parse_definition({**definition, "sections": [*definition["sections"], extra]})
+    return versions.parse_definition({**definition, "sections": [*definition["sections"], extra]})
 
 
 def test_the_phone_scores_and_checks_exactly_as_the_server(audit_page):
-    definition = with_every_type(checklists.default_definition())
+    definition = with_every_type(versions.default_definition())
     rng = random.Random(20261122)
     cases = []
     for _ in range(150):

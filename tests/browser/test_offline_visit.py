@@ -4,7 +4,7 @@ once when the network is back."""
 import pytest
 from sqlalchemy import func, select
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Audit, AuditLogEntry, Photo
 from tests.api.audit_helpers import VISIT_OVERALL, VISIT_SECTIONS
 from tests.browser.conftest import (

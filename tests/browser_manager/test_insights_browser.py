@@ -7,12 +7,12 @@ from datetime import timedelta
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
-from auditor import insights
-from auditor.checklists import DEFAULT_CHECKLIST_KEY
-from auditor.extensions import db
-from auditor.insights import FAILED_SHARE
+from auditor.checklists.versions import DEFAULT_CHECKLIST_KEY
+from auditor.core.extensions import db
+from auditor.insights import breakdowns
+from auditor.insights.breakdowns import FAILED_SHARE
+from auditor.insights.ranking import Scope
 from auditor.models import Answer, Audit, Location, utcnow
-from auditor.ranking import Scope
 from tests.api.audit_helpers import Store
 from tests.api.insight_helpers import approved
 from tests.browser_manager.conftest import log_in
@@ -35,10 +35,10 @@ def fmt(value: float | None) -> str:
 
 def heatmap_rows(world: World, days: int) -> tuple[list[str], list[list[str]], list[str]]:
     """Region A's heatmap as the page should show it: row headers, cell texts, column means."""
-    sections = insights.sections_of(db.session, DEFAULT_CHECKLIST_KEY)
+    sections = breakdowns.sections_of(db.session, DEFAULT_CHECKLIST_KEY)
     now = utcnow()
     scope = Scope([world.region_a.id], DEFAULT_CHECKLIST_KEY)
-    cells = insights.heatmap(db.session, scope, now - timedelta(days=days), now)
+    cells = breakdowns.heatmap(db.session, scope, now - timedelta(days=days), now)
     stores = db.session.scalars(
         select(Location)
         .where(Location.region_id == world.region_a.id, Location.active.is_(True))
@@ -48,7 +48,7 @@ def heatmap_rows(world: World, days: int) -> tuple[list[str], list[list[str]], l
     for store in stores:
         row = [cells.get((store.id, key)) for key, _title in sections]
         texts.append([f"{fmt(c.mean)} n={c.n}" if c else fmt(None) for c in row])
-    means = insights.column_means(cells)
+    means = breakdowns.column_means(cells)
     footer = [fmt(means[key].mean) if key in means else fmt(None) for key, _title in sections]
     return [f"{s.name} {s.code}" for s in stores], texts, footer
 
@@ -62,7 +62,7 @@ def test_heatmap_shows_the_region_by_section_and_leads_to_a_store(browse, world)
         auditor_id=UserFactory(role="auditor").id,
         sections=OLD_VISIT,
     )
-    sections = insights.sections_of(db.session, DEFAULT_CHECKLIST_KEY)
+    sections = breakdowns.sections_of(db.session, DEFAULT_CHECKLIST_KEY)
     titles = [title for _key, title in sections]
     (first_key, first_title), *_others = sections
     names, cells_90, footer_90 = heatmap_rows(world, 90)
@@ -166,7 +166,7 @@ def test_the_weakest_store_and_the_question_that_sinks_it_in_three_clicks(browse
     worst = max(rates, key=lambda key: rates[key][0] / rates[key][1])
     ordered = sorted((failed / n for failed, n in rates.values()), reverse=True)
     assert ordered[0] > ordered[1]  # one worst question, not a tie broken by its key
-    question = insights.question_text(db.session, DEFAULT_CHECKLIST_KEY, worst)["text"]
+    question = breakdowns.question_text(db.session, DEFAULT_CHECKLIST_KEY, worst)["text"]
     failed_here = approved_answers(weakest).where(
         Answer.question_key == worst, Answer.earned < FAILED_SHARE * Answer.possible
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Audit
 from tests.api.audit_helpers import Store
 from tests.browser_manager.conftest import log_in

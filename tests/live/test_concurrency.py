@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Audit, AuditLogEntry, Photo
 from tests.api.audit_helpers import audit_body, new_uuid, published_store
 from tests.api.images import jpeg

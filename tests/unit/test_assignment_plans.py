@@ -2,8 +2,8 @@
 
 import pytest
 
-from auditor.assignment_plans import pairs
-from auditor.errors import Invalid
+from auditor.audits.plans import pairs
+from auditor.core.errors import Invalid
 
 
 def test_one_auditor_takes_every_store():

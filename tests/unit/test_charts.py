@@ -2,7 +2,7 @@
 
 import pytest
 
-from auditor.charts import (
+from auditor.insights.charts import (
     bar_width,
     heat_class,
     movement,

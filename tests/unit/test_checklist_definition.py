@@ -6,7 +6,7 @@ import json
 import pytest
 from marshmallow import ValidationError
 
-from auditor.checklist_definition import (
+from auditor.checklists.definition import (
     DEFAULT_CHECKLIST_DIR,
     SLUG_MESSAGE,
     dump_definition,

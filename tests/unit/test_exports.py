@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from auditor.exports import csv_lines, escape_cell
+from auditor.insights.exports import csv_lines, escape_cell
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_csv_lines_with_no_rows_still_has_the_header():
 
 
 def test_ranking_rows_list_ranked_then_unranked_locations_in_full_width():
-    from auditor.exports import RANKING_HEADER, ranking_rows
+    from auditor.insights.exports import RANKING_HEADER, ranking_rows
 
     a, b = {"id": 1, "code": "A-1", "name": "Alpha"}, {"id": 2, "code": "B-1", "name": "=Beta"}
     result = {

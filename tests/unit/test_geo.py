@@ -2,7 +2,7 @@
 
 import pytest
 
-from auditor.geo import haversine_m
+from auditor.org.geo import haversine_m
 
 
 @pytest.mark.parametrize(

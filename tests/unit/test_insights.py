@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from auditor import insights
-from auditor.extensions import db
+from auditor.core.extensions import db
+from auditor.insights import breakdowns
+from auditor.insights.ranking import Scope
 from auditor.models import Answer, Region, utcnow
-from auditor.ranking import Scope
 from tests.api.audit_helpers import published_store
 from tests.api.insight_helpers import approved
 from tests.factories import LocationFactory, UserFactory
@@ -44,11 +44,11 @@ def test_heatmap_means_per_location_and_section(world):
     audit_with(store, store.location_id, auditor, 6, [], sections={"greeting": 60, "music": None})
     audit_with(store, other.id, auditor, 7, [], sections={"greeting": 100})
     audit_with(store, other.id, auditor, 200, [], sections={"greeting": 0})  # outside
-    cells = insights.heatmap(db.session, Scope([store.region_id], "store-visit"), *window())
-    assert cells[(store.location_id, "greeting")] == insights.Cell(2, 70.0)
-    assert cells[(store.location_id, "music")] == insights.Cell(1, 40.0)
-    assert cells[(other.id, "greeting")] == insights.Cell(1, 100.0)
-    means = insights.column_means(cells)
+    cells = breakdowns.heatmap(db.session, Scope([store.region_id], "store-visit"), *window())
+    assert cells[(store.location_id, "greeting")] == breakdowns.Cell(2, 70.0)
+    assert cells[(store.location_id, "music")] == breakdowns.Cell(1, 40.0)
+    assert cells[(other.id, "greeting")] == breakdowns.Cell(1, 100.0)
+    means = breakdowns.column_means(cells)
     assert means["greeting"].n == 3
     assert means["greeting"].mean == pytest.approx(80.0)
 
@@ -63,14 +63,14 @@ def test_weakest_questions_by_failure_rate_skip_na_and_unscored(world):
     )
     audit_with(store, other.id, auditor, 3, [("welcome", 0, 1, False), ("tidy", None, None, True)])
     scope = Scope([store.region_id], "store-visit")
-    rows = insights.weakest_questions(db.session, scope, *window())
+    rows = breakdowns.weakest_questions(db.session, scope, *window())
     assert [(r["key"], r["n"], r["failed"]) for r in rows] == [("welcome", 3, 2), ("tidy", 2, 1)]
     assert rows[0]["rate"] == pytest.approx(2 / 3)
     assert rows[0]["section"] == "greeting"
     assert rows[0]["text"]
-    mine = insights.weakest_questions(db.session, scope, *window(), location_id=other.id)
+    mine = breakdowns.weakest_questions(db.session, scope, *window(), location_id=other.id)
     assert [(r["key"], r["failed"]) for r in mine] == [("welcome", 1)]
-    music = insights.weakest_questions(db.session, Scope(None, "store-visit", "music"), *window())
+    music = breakdowns.weakest_questions(db.session, Scope(None, "store-visit", "music"), *window())
     assert music == []
 
 
@@ -78,7 +78,7 @@ def test_failed_answers_name_the_audits(world):
     store, auditor, other = world
     bad = audit_with(store, other.id, auditor, 1, [("welcome", 0, 1, False)])
     audit_with(store, other.id, auditor, 2, [("welcome", 1, 1, False)])
-    found = insights.failed_answers(
+    found = breakdowns.failed_answers(
         db.session, Scope([store.region_id], "store-visit"), *window(), "welcome"
     )
     assert [audit.id for audit, _answer in found] == [bad.id]
@@ -88,7 +88,7 @@ def test_monthly_trends_in_one_grouped_query(world):
     store, auditor, other = world
     for days_ago, score in ((1, 60), (2, 80), (40, 50), (100, 90)):
         audit_with(store, store.location_id, auditor, days_ago, [], score=score)
-    trends = insights.monthly_trends(db.session, Scope(None, "store-visit"), utcnow())
+    trends = breakdowns.monthly_trends(db.session, Scope(None, "store-visit"), utcnow())
     series = trends[store.location_id]
     assert sum(1 for _ in series) >= 2
     assert all(len(label) == 7 for label, _ in series)
@@ -96,7 +96,7 @@ def test_monthly_trends_in_one_grouped_query(world):
 
 
 def test_sections_and_question_text_come_from_the_newest_version(world):
-    keys = [key for key, _title in insights.sections_of(db.session, "store-visit")]
+    keys = [key for key, _title in breakdowns.sections_of(db.session, "store-visit")]
     assert keys[:2] == ["greeting", "music"]
-    assert insights.question_text(db.session, "store-visit", "nope") is None
-    assert insights.question_text(db.session, "store-visit", "welcome")["section"] == "greeting"
+    assert breakdowns.question_text(db.session, "store-visit", "nope") is None
+    assert breakdowns.question_text(db.session, "store-visit", "welcome")["section"] == "greeting"

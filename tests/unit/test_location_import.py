@@ -2,9 +2,9 @@
 
 from sqlalchemy import func, select
 
-from auditor.extensions import db
-from auditor.location_import import import_locations
+from auditor.core.extensions import db
 from auditor.models import Location
+from auditor.org.location_import import import_locations
 from tests.factories import LocationFactory, RegionFactory, UserFactory
 
 GOOD = (

@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageFile, JpegImagePlugin, TiffImagePlugin
 
-from auditor import photos
-from auditor.errors import DomainError
-from auditor.photos import (
+from auditor.core.errors import DomainError
+from auditor.photos import pipeline
+from auditor.photos.pipeline import (
     BrokenPhoto,
     PhotoError,
     PhotoTooLarge,
@@ -116,7 +116,7 @@ def test_corpus_readme_and_manifest_match_the_generator():
 
 
 def test_an_oversized_body_is_refused_before_anything_reads_it(monkeypatch):
-    monkeypatch.setattr(photos.Image, "open", pytest.fail)
+    monkeypatch.setattr(pipeline.Image, "open", pytest.fail)
     with pytest.raises(PhotoTooLarge):
         process(oversized_body())
 
@@ -229,7 +229,7 @@ def test_no_exif_means_no_metadata():
 )
 def test_taken_at_parsing(original, offset, expected):
     ifd = {key: value for key, value in ((0x9003, original), (0x9011, offset)) if value is not None}
-    assert photos._taken_at(ifd, UTC) == expected
+    assert pipeline._taken_at(ifd, UTC) == expected
 
 
 def rational(value: float) -> TiffImagePlugin.IFDRational:
@@ -257,14 +257,14 @@ def rational(value: float) -> TiffImagePlugin.IFDRational:
     ],
 )
 def test_gps_parsing(gps, expected):
-    result = photos._gps(gps)
+    result = pipeline._gps(gps)
     assert result == (pytest.approx(expected) if expected else None)
 
 
 def test_gps_from_rationals():
     gps = {1: "N", 2: tuple(map(rational, (48, 51, 30.24))), 3: "E"}
     gps[4] = tuple(map(rational, (2, 17, 40.2)))
-    assert photos._gps(gps) == pytest.approx((48.8584, 2.2945))
+    assert pipeline._gps(gps) == pytest.approx((48.8584, 2.2945))
 
 
 def test_heic_metadata_is_read():
@@ -291,7 +291,7 @@ def test_unparsable_icc_profile_is_dropped(icc):
 
 
 def test_oversized_icc_profile_is_dropped(monkeypatch):
-    monkeypatch.setattr(photos, "MAX_ICC_BYTES", 100)
+    monkeypatch.setattr(pipeline, "MAX_ICC_BYTES", 100)
     photo = process(jpeg(icc_profile=icc_display_p3()))
     assert "icc_profile" not in opened(photo.display).info
 
@@ -307,9 +307,9 @@ def test_grey_with_a_grey_profile_is_converted_to_srgb_through_it(monkeypatch):
     buffer = io.BytesIO()
     scene().convert("L").save(buffer, "JPEG", quality=95, icc_profile=icc_grey())
     calls = []
-    convert = photos.ImageCms.profileToProfile
+    convert = pipeline.ImageCms.profileToProfile
     monkeypatch.setattr(
-        photos.ImageCms, "profileToProfile", lambda *a, **k: calls.append(a) or convert(*a, **k)
+        pipeline.ImageCms, "profileToProfile", lambda *a, **k: calls.append(a) or convert(*a, **k)
     )
     display = opened(process(buffer.getvalue()).display)
     assert len(calls) == 1
@@ -319,9 +319,9 @@ def test_grey_with_a_grey_profile_is_converted_to_srgb_through_it(monkeypatch):
 
 def test_a_failing_colour_transform_falls_back_to_a_plain_conversion(monkeypatch):
     def fail(*args, **kwargs):
-        raise photos.ImageCms.PyCMSError("broken profile")
+        raise pipeline.ImageCms.PyCMSError("broken profile")
 
-    monkeypatch.setattr(photos.ImageCms, "profileToProfile", fail)
+    monkeypatch.setattr(pipeline.ImageCms, "profileToProfile", fail)
     buffer = io.BytesIO()
     scene().convert("L").save(buffer, "JPEG", icc_profile=icc_grey())
     assert opened(process(buffer.getvalue()).display).mode == "RGB"
@@ -421,7 +421,7 @@ def test_pillow_bomb_warning_zone_is_refused_whether_or_not_warnings_are_errors(
 def test_webp_canvas_is_checked_before_pillow_allocates_it(monkeypatch):
     header = b"RIFF\0\0\0\0WEBPVP8X" + (10).to_bytes(4, "little") + bytes(4)
     data = header + (15999).to_bytes(3, "little") + (15999).to_bytes(3, "little") + bytes(50)
-    monkeypatch.setattr(photos.Image, "open", pytest.fail)
+    monkeypatch.setattr(pipeline.Image, "open", pytest.fail)
     with pytest.raises(PhotoTooLarge):
         process(data)
 

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from auditor.scoring import (
+from auditor.checklists.scoring import (
     SCORED_TYPES,
     Answer,
     AuditScore,

@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from auditor.statistics import (
+from auditor.insights.statistics import (
     competition_ranks,
     confidence_interval,
     sample_sd,

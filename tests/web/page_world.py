@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Answer, CorrectiveAction, Location, Region, User, utcnow
 from tests.api.audit_helpers import published_store
 from tests.api.insight_helpers import approved

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import select
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Assignment, AuditLogEntry
 from tests.factories import UserFactory
 from tests.web.page_world import browse_as, csrf_of

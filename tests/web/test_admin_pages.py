@@ -6,8 +6,8 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from auditor import checklists
-from auditor.extensions import db
+from auditor.checklists import versions
+from auditor.core.extensions import db
 from auditor.models import Assignment, Checklist, Location, User
 from tests.factories import UserFactory
 from tests.web.page_world import browse_as, csrf_of
@@ -145,7 +145,7 @@ def test_the_csv_import_is_all_or_nothing_with_a_per_row_report(admin, world):
 
 
 def test_checklist_import_publish_and_diff(admin, world):
-    definition = checklists.default_definition()
+    definition = versions.default_definition()
     definition["sections"][0]["questions"][0]["text"] = "Seconds before anyone said hello"
     response = post(
         admin,

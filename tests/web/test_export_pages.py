@@ -5,7 +5,7 @@ import io
 
 import pytest
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Location
 from tests.conftest import token_for
 from tests.web.page_world import browse_as

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 
 from auditor import create_app
-from auditor.extensions import db
+from auditor.core.extensions import db
 from tests.conftest import problem_of, token_for
 from tests.factories import PASSWORD, UserFactory
 

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import event
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from tests.web.page_world import browse_as
 
 

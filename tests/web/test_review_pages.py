@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 from PIL import Image
 
-from auditor.extensions import db
+from auditor.core.extensions import db
 from auditor.models import Audit, CorrectiveAction
 from auditor.web import review as review_pages
 from tests.web.page_world import browse_as, csrf_of

@@ -11,12 +11,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from auditor import access, audit_log
-from auditor.audits import EDITABLE, definition_for, lock_own
-from auditor.errors import Conflict, Invalid, NotFound
+from auditor import access
+from auditor.audits.lifecycle import EDITABLE, definition_for, lock_own
+from auditor.core import audit_log
+from auditor.core.errors import Conflict, Invalid, NotFound
 from auditor.models import Photo, User
-from auditor.photos import process_photo, upload_hash
-from auditor.storage import Storage, display_key, thumb_key
+from auditor.photos.pipeline import process_photo, upload_hash
+from auditor.photos.storage import Storage, display_key, thumb_key
 
 
 def _check_question(definition: dict, question: str | None) -> None:

@@ -11,7 +11,7 @@ import time
 from flask import current_app
 from limits import parse
 
-from auditor.extensions import limiter
+from auditor.core.extensions import limiter
 
 
 def _keys(email: str, address: str) -> list[tuple[str, str]]:

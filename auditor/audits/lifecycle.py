@@ -14,9 +14,10 @@ from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from auditor import actions, audit_log, checklists, scoring
-from auditor.errors import Conflict, Invalid, NotFound
-from auditor.geo import PROOF_OF_VISIT_M, haversine_m
+from auditor.audits import actions
+from auditor.checklists import scoring, versions
+from auditor.core import audit_log
+from auditor.core.errors import Conflict, Invalid, NotFound
 from auditor.models import (
     Answer,
     Assignment,
@@ -27,6 +28,7 @@ from auditor.models import (
     User,
     utcnow,
 )
+from auditor.org.geo import PROOF_OF_VISIT_M, haversine_m
 
 EDITABLE = ("draft", "returned")
 FIELDS = ("started_at", "finished_at", "notes")
@@ -34,8 +36,8 @@ FIELDS = ("started_at", "finished_at", "notes")
 
 def definition_for(session: Session, checklist_id: int) -> dict[str, Any]:
     """The definition an audit was made with (three queries)."""
-    stmt = checklists.with_questions(select(Checklist).where(Checklist.id == checklist_id))
-    return checklists.definition_of(session.scalars(stmt).one())
+    stmt = versions.with_questions(select(Checklist).where(Checklist.id == checklist_id))
+    return versions.definition_of(session.scalars(stmt).one())
 
 
 def _questions_by_key(definition: Mapping) -> dict[str, tuple[Mapping, Mapping]]:

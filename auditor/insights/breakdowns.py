@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload
 
+from auditor.insights.ranking import Scope, approved_filters
 from auditor.models import (
     Answer,
     Audit,
@@ -18,7 +19,6 @@ from auditor.models import (
     ChecklistQuestion,
     ChecklistSection,
 )
-from auditor.ranking import Scope, approved_filters
 
 FAILED_SHARE = 0.5  # an answer earning under half its points counts as a failure
 

@@ -10,10 +10,10 @@ import marshmallow as ma
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
-from auditor import audit_log
-from auditor.errors import Conflict, Invalid
+from auditor.core import audit_log
+from auditor.core.errors import Conflict, Invalid
 from auditor.models import ROLES, ApiToken, Location, Region, User, utcnow
-from auditor.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
+from auditor.people.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
 
 MIN_PASSWORD_LENGTH = 8
 

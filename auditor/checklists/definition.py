@@ -41,7 +41,7 @@ SETTING_DEFAULTS = {
 REQUIRED_SETTINGS = {"choice": ("options",), "numeric": ("bands",)}
 _SETTING_OWNER = {name: qtype for qtype, names in TYPE_SETTINGS.items() for name in names}
 
-DEFAULT_CHECKLIST_DIR = Path(__file__).with_name("default_checklists")
+DEFAULT_CHECKLIST_DIR = Path(__file__).with_name("defaults")
 
 # \Z rather than $: "$" would also accept a key with a trailing newline.
 SLUG = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}\Z")

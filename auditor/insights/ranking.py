@@ -13,7 +13,7 @@ from typing import NamedTuple
 from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from auditor import statistics
+from auditor.insights import statistics
 from auditor.models import Audit, AuditSectionScore, Checklist, Location
 
 

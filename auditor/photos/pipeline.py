@@ -16,7 +16,7 @@ from typing import BinaryIO
 import pillow_heif
 from PIL import ExifTags, Image, ImageCms
 
-from auditor.errors import DomainError
+from auditor.core.errors import DomainError
 
 # Thumbnails, depth maps and auxiliary images are separate pictures inside a HEIF file: we
 # never want them (an embedded thumbnail need not even show the same scene), so don't parse them.

@@ -2,12 +2,12 @@
 
 import copy
 
-from auditor import checklists
-from auditor.checklist_diff import diff, is_empty
+from auditor.checklists import versions
+from auditor.checklists.compare import diff, is_empty
 
 
 def base():
-    return checklists.parse_definition(checklists.default_definition())
+    return versions.parse_definition(versions.default_definition())
 
 
 def test_identical_versions_differ_in_nothing():

@@ -9,11 +9,11 @@ import marshmallow as ma
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
-from auditor import audit_log
-from auditor.checklist_definition import dump_definition, load_definition
-from auditor.errors import Invalid, NotFound
+from auditor.checklists.definition import dump_definition, load_definition
+from auditor.core import audit_log
+from auditor.core.errors import Invalid, NotFound
+from auditor.core.problems import flatten_errors
 from auditor.models import Checklist, ChecklistQuestion, ChecklistSection, User, utcnow
-from auditor.problems import flatten_errors
 
 QUESTION_FIELDS = (
     "key",
@@ -183,5 +183,5 @@ def export_definition(session: Session, key: str) -> dict[str, Any]:
 
 def default_definition() -> dict[str, Any]:
     """The shipped `store-visit` checklist (DESIGN §6)."""
-    text = resources.files("auditor").joinpath("default_checklists/store-visit.json").read_text()
+    text = resources.files("auditor.checklists").joinpath("defaults/store-visit.json").read_text()
     return json.loads(text)

@@ -8,10 +8,12 @@ from typing import NamedTuple
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from auditor import accounts, checklists, organisation
-from auditor.demo_audits import seed_audits
+from auditor.checklists import versions
+from auditor.demo.audits import seed_audits
 from auditor.models import Checklist, Location, Region, User, utcnow
-from auditor.storage import Storage
+from auditor.org import organisation
+from auditor.people import accounts
+from auditor.photos.storage import Storage
 
 DEMO_PASSWORD = "demo-pass"
 DEMO_DOMAIN = "example.com"
@@ -222,9 +224,9 @@ def seed(
             _staff_for(session, rng, location, make)
     for name in AUDITORS:
         make(email=f"{_slug(name)}@{DEMO_DOMAIN}", name=name, role="auditor")
-    definition = checklists.parse_definition(checklists.default_definition())
-    checklist, _created = checklists.save_definition(session, None, definition)
-    checklists.publish(session, None, checklist)
+    definition = versions.parse_definition(versions.default_definition())
+    checklist, _created = versions.save_definition(session, None, definition)
+    versions.publish(session, None, checklist)
     if audit_count:
         seed_audits(session, storage, rng, audit_count, now or utcnow())
     return demo_logins(session)

@@ -5,9 +5,9 @@ from datetime import UTC, datetime
 from flask import current_app, g, request, session
 from flask_login import login_user
 
-from auditor import accounts
-from auditor.extensions import db, login_manager
+from auditor.core.extensions import db, login_manager
 from auditor.models import User
+from auditor.people import accounts
 
 
 def bearer_token() -> str | None:

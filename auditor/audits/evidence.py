@@ -5,10 +5,10 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from auditor import actions
+from auditor.audits import actions
 from auditor.models import CorrectiveAction, Photo, User
-from auditor.photos import process_photo, upload_hash
-from auditor.storage import Storage, display_key, thumb_key
+from auditor.photos.pipeline import process_photo, upload_hash
+from auditor.photos.storage import Storage, display_key, thumb_key
 
 
 def store_evidence(

@@ -5,8 +5,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from auditor import access, audit_log
-from auditor.errors import Conflict, Invalid, NotFound
+from auditor import access
+from auditor.core import audit_log
+from auditor.core.errors import Conflict, Invalid, NotFound
 from auditor.models import Assignment, Checklist, User
 
 

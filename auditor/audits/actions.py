@@ -7,10 +7,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auditor import audit_log
-from auditor.errors import Invalid
+from auditor.checklists.scoring import AuditScore
+from auditor.core import audit_log
+from auditor.core.errors import Invalid
 from auditor.models import Audit, CorrectiveAction, Location, User, region_managers, utcnow
-from auditor.scoring import AuditScore
 
 DUE_DAYS = 14
 

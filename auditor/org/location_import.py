@@ -10,8 +10,8 @@ import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auditor import organisation
 from auditor.models import Location, Region, User
+from auditor.org import organisation
 
 COLUMNS = ("code", "name", "region", "address", "lat", "lon", "timezone")
 REQUIRED = ("code", "name", "region")

@@ -15,9 +15,10 @@ from PIL import Image, ImageDraw
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auditor import audit_photos, audits, checklists
+from auditor.audits import lifecycle, photos
+from auditor.checklists import versions
 from auditor.models import Location, User
-from auditor.storage import Storage
+from auditor.photos.storage import Storage
 
 MONTHS = 6
 PHOTO_LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_pixels": 50_000_000}
@@ -169,8 +170,8 @@ def seed_audits(
     session: Session, storage: Storage, rng: random.Random, count: int, now: datetime
 ) -> int:
     """Create `count` approved audits of the published store-visit checklist; answers how many."""
-    checklist = checklists.latest_published(session, checklists.DEFAULT_CHECKLIST_KEY)
-    definition = checklists.definition_of(checklist)
+    checklist = versions.latest_published(session, versions.DEFAULT_CHECKLIST_KEY)
+    definition = versions.definition_of(checklist)
     locations = session.scalars(select(Location).order_by(Location.id)).all()
     auditors = session.scalars(select(User).where(User.role == "auditor").order_by(User.id)).all()
     reviewer = session.scalars(select(User).where(User.role == "admin").order_by(User.id)).first()
@@ -196,8 +197,8 @@ def seed_audits(
             now,
         )
         audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-        audit, _ = audits.save_audit(session, auditor, audit_id, body)
-        audit_photos.add_photo(
+        audit, _ = lifecycle.save_audit(session, auditor, audit_id, body)
+        photos.add_photo(
             session,
             storage,
             auditor,
@@ -207,8 +208,8 @@ def seed_audits(
             "tidy",
             **PHOTO_LIMITS,
         )
-        audits.submit(session, auditor, audit_id)
-        audits.review(session, reviewer, audit, "approve", None)
+        lifecycle.submit(session, auditor, audit_id)
+        lifecycle.review(session, reviewer, audit, "approve", None)
         audit.submitted_at = body["finished_at"] + timedelta(hours=rng.uniform(0.2, 3))
         audit.reviewed_at = audit.submitted_at + timedelta(hours=rng.uniform(2, 72))
     session.flush()

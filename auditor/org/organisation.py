@@ -9,8 +9,8 @@ import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from auditor import audit_log
-from auditor.errors import Conflict, Invalid
+from auditor.core import audit_log
+from auditor.core.errors import Conflict, Invalid
 from auditor.models import Location, Region, User
 
 

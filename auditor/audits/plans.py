@@ -6,8 +6,8 @@ from itertools import cycle
 
 from sqlalchemy.orm import Session
 
-from auditor import assignments
-from auditor.errors import Invalid
+from auditor.audits import assignments
+from auditor.core.errors import Invalid
 from auditor.models import Assignment, User
 
 

@@ -9,9 +9,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from auditor.insights import month_of
+from auditor.insights.breakdowns import month_of
+from auditor.insights.ranking import Scope, approved_filters
 from auditor.models import Audit, AuditSectionScore, Location, User, audit_staff
-from auditor.ranking import Scope, approved_filters
 
 RECENT = 10
 

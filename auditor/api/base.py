@@ -8,13 +8,8 @@ from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
-from auditor.core.problems import (
-    PROBLEM_JSON,
-    flatten_errors,
-    is_api_request,
-    problem,
-    strip_locations,
-)
+from auditor.core.errors import flatten_errors
+from auditor.core.problems import PROBLEM_JSON, is_api_request, problem, strip_locations
 
 
 class ProblemSchema(ma.Schema):

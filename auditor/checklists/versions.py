@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from auditor.checklists.definition import dump_definition, load_definition
 from auditor.core import audit_log
-from auditor.core.errors import Invalid, NotFound
-from auditor.core.problems import flatten_errors
+from auditor.core.errors import Invalid, NotFound, flatten_errors
 from auditor.models import Checklist, ChecklistQuestion, ChecklistSection, User, utcnow
 
 QUESTION_FIELDS = (

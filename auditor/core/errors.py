@@ -1,4 +1,11 @@
-"""Domain errors: services raise them, one handler turns them into problem+json or a flash."""
+"""Domain errors: services raise them, one handler turns them into problem+json or a flash.
+
+`flatten_errors` gives marshmallow's nested messages the flat field-to-messages shape that
+`Invalid` carries, so domain code and the API report validation the same way.
+"""
+
+from collections.abc import Mapping
+from typing import Any
 
 
 class DomainError(Exception):
@@ -59,3 +66,21 @@ class Unavailable(DomainError):
     status = 503
     title = "Service unavailable"
     retry_after = 2
+
+
+def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow's nested messages into `{"dotted.path": [messages]}`."""
+    if isinstance(messages, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_errors(value, path))
+        return flat
+    if isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
+        return {prefix or "_schema": list(messages)}
+    if isinstance(messages, list | tuple):
+        flat = {}
+        for index, value in enumerate(messages):
+            flat.update(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    return {prefix or "_schema": [str(messages)]}

@@ -15,24 +15,6 @@ def is_api_request() -> bool:
     return request.path.startswith(API_PREFIXES) or request.path == "/api"
 
 
-def flatten_errors(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """Turn marshmallow's nested messages into `{"dotted.path": [messages]}`."""
-    if isinstance(messages, Mapping):
-        flat: dict[str, list[str]] = {}
-        for key, value in messages.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            flat.update(flatten_errors(value, path))
-        return flat
-    if isinstance(messages, list | tuple) and all(isinstance(m, str) for m in messages):
-        return {prefix or "_schema": list(messages)}
-    if isinstance(messages, list | tuple):
-        flat = {}
-        for index, value in enumerate(messages):
-            flat.update(flatten_errors(value, f"{prefix}.{index}" if prefix else str(index)))
-        return flat
-    return {prefix or "_schema": [str(messages)]}
-
-
 def strip_locations(messages: Mapping[str, Any]) -> Any:
     """webargs nests messages under their location (json, query, ...); clients want fields."""
     if len(messages) == 1:

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from PIL import Image, ImageFile, JpegImagePlugin, TiffImagePlugin
 
 from auditor.core.errors import DomainError
-from auditor.photos import pipeline
+from auditor.photos import metadata, pipeline
+from auditor.photos.metadata import split_jpeg_exif
 from auditor.photos.pipeline import (
     BrokenPhoto,
     PhotoError,
@@ -24,7 +25,6 @@ from auditor.photos.pipeline import (
     UnsupportedPhoto,
     fit,
     process_photo,
-    split_jpeg_exif,
     upload_hash,
 )
 from tests.corpus.make_corpus import (
@@ -229,7 +229,7 @@ def test_no_exif_means_no_metadata():
 )
 def test_taken_at_parsing(original, offset, expected):
     ifd = {key: value for key, value in ((0x9003, original), (0x9011, offset)) if value is not None}
-    assert pipeline._taken_at(ifd, UTC) == expected
+    assert metadata._taken_at(ifd, UTC) == expected
 
 
 def rational(value: float) -> TiffImagePlugin.IFDRational:
@@ -257,14 +257,14 @@ def rational(value: float) -> TiffImagePlugin.IFDRational:
     ],
 )
 def test_gps_parsing(gps, expected):
-    result = pipeline._gps(gps)
+    result = metadata._gps(gps)
     assert result == (pytest.approx(expected) if expected else None)
 
 
 def test_gps_from_rationals():
     gps = {1: "N", 2: tuple(map(rational, (48, 51, 30.24))), 3: "E"}
     gps[4] = tuple(map(rational, (2, 17, 40.2)))
-    assert pipeline._gps(gps) == pytest.approx((48.8584, 2.2945))
+    assert metadata._gps(gps) == pytest.approx((48.8584, 2.2945))
 
 
 def test_heic_metadata_is_read():

@@ -41,23 +41,43 @@ def _int(name: str, default: int) -> int:
 def from_environment(instance_path: str) -> dict:
     """Build the configuration mapping from environment variables."""
     env = os.environ.get("AUDITOR_ENV", "production")
-    development = env == "development"
     return {
         "AUDITOR_ENV": env,
-        "SECRET_KEY": os.environ.get("SECRET_KEY"),  # None: create_app keeps one in instance/
+        "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
+        "DEMO_AUDITS": _int("DEMO_AUDITS", 300),
+        "RANKING_PRIOR_WEIGHT": float(os.environ.get("RANKING_PRIOR_WEIGHT", 3)),
+        **_database(),
+        **_media(instance_path),
+        **_sessions(development=env == "development"),
+        **_credentials(),
+        **_api_documentation(),
+    }
+
+
+def _database() -> dict:
+    return {
         "SQLALCHEMY_DATABASE_URI": database_url(os.environ.get("DATABASE_URL")),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         # how long a request waits for a database lock before answering 503 (retry later)
         "DB_LOCK_TIMEOUT_MS": _int("DB_LOCK_TIMEOUT_MS", 15_000),
+    }
+
+
+def _media(instance_path: str) -> dict:
+    return {
         "MEDIA_DIR": os.environ.get("MEDIA_DIR") or os.path.join(instance_path, "media"),
         "MEDIA_URL": os.environ.get("MEDIA_URL", ""),
         "S3_ENDPOINT_URL": os.environ.get("S3_ENDPOINT_URL"),  # for S3-compatible stores
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
-        "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10/minute"),
-        "DEMO_AUDITS": _int("DEMO_AUDITS", 300),
-        "RANKING_PRIOR_WEIGHT": float(os.environ.get("RANKING_PRIOR_WEIGHT", 3)),
-        "API_TOKEN_LIFETIME": timedelta(days=_int("API_TOKEN_LIFETIME_DAYS", 30)),
+        # photos may be 20 MB; leave room for a multipart envelope around one
+        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 21 * 1024 * 1024),
+        "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
+        "PHOTO_MAX_PIXELS": _int("PHOTO_MAX_PIXELS", 50_000_000),
+    }
+
+
+def _sessions(development: bool) -> dict:
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY"),  # None: create_app keeps one in instance/
         # idle lifetime: a permanent session cookie refreshed on each request
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=_int("SESSION_IDLE_MINUTES", 120)),
         "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=_int("SESSION_ABSOLUTE_HOURS", 12)),
@@ -66,17 +86,26 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_HTTPONLY": True,
-        # photos may be 20 MB; leave room for a multipart envelope around one
-        "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 21 * 1024 * 1024),
-        "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
-        "PHOTO_MAX_PIXELS": _int("PHOTO_MAX_PIXELS", 50_000_000),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session it belongs to
+    }
+
+
+def _credentials() -> dict:
+    return {
         "PASSWORD_TIME_COST": _int("PASSWORD_TIME_COST", 3),
         "PASSWORD_MEMORY_COST": _int("PASSWORD_MEMORY_COST", 65536),
-        "PROXY_FIX": os.environ.get("PROXY_FIX", "0") == "1",
+        "API_TOKEN_LIFETIME": timedelta(days=_int("API_TOKEN_LIFETIME_DAYS", 30)),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10/minute"),
+    }
+
+
+def _api_documentation() -> dict:
+    return {
         "API_TITLE": "Auditor API",
         "API_VERSION": "v1",
         "OPENAPI_VERSION": "3.1.0",
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
-        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session it belongs to
     }

@@ -8,16 +8,17 @@ scored, checked and raise corrective actions exactly as real ones would.
 import io
 import random
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from PIL import Image, ImageDraw
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from auditor.audits import lifecycle, photos
 from auditor.checklists import versions
-from auditor.models import Location, User
+from auditor.models import Checklist, Location, User
 from auditor.photos.storage import Storage
 
 MONTHS = 6
@@ -166,51 +167,78 @@ def _body(rng, remarks, checklist_id, location, staff, definition, quality, now)
     }
 
 
+@dataclass(frozen=True)
+class _Cast:
+    """What the demo audits are of and who takes part: read once, before the first visit."""
+
+    checklist: Checklist
+    definition: Mapping
+    locations: Sequence[Location]
+    auditors: Sequence[User]
+    reviewer: User
+    staff: Mapping[int, Sequence[User]]  # per location id
+
+
+def _with_role(role: str) -> Select:
+    return select(User).where(User.role == role).order_by(User.id)
+
+
+def _cast(session: Session) -> _Cast:
+    checklist = versions.latest_published(session, versions.DEFAULT_CHECKLIST_KEY)
+    locations = session.scalars(select(Location).order_by(Location.id)).all()
+    return _Cast(
+        checklist=checklist,
+        definition=versions.definition_of(checklist),
+        locations=locations,
+        auditors=session.scalars(_with_role("auditor")).all(),
+        reviewer=session.scalars(_with_role("admin")).first(),
+        staff={
+            loc.id: session.scalars(
+                select(User).where(User.role == "staff", User.location_id == loc.id)
+            ).all()
+            for loc in locations
+        },
+    )
+
+
+def _approved_audit(
+    session: Session, storage: Storage, rng: random.Random, cast: _Cast, auditor: User, body: dict
+) -> None:
+    """One visit through the real life cycle: saved, photographed, submitted, approved."""
+    audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+    audit, _ = lifecycle.save_audit(session, auditor, audit_id, body)
+    photo_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+    photos.add_photo(
+        session, storage, auditor, audit_id, photo_id, _photo(rng), "tidy", **PHOTO_LIMITS
+    )
+    lifecycle.submit(session, auditor, audit_id)
+    lifecycle.review(session, cast.reviewer, audit, "approve", None)
+    # backdated after the life cycle ran, which stamps the present
+    audit.submitted_at = body["finished_at"] + timedelta(hours=rng.uniform(0.2, 3))
+    audit.reviewed_at = audit.submitted_at + timedelta(hours=rng.uniform(2, 72))
+
+
 def seed_audits(
     session: Session, storage: Storage, rng: random.Random, count: int, now: datetime
 ) -> int:
     """Create `count` approved audits of the published store-visit checklist; answers how many."""
-    checklist = versions.latest_published(session, versions.DEFAULT_CHECKLIST_KEY)
-    definition = versions.definition_of(checklist)
-    locations = session.scalars(select(Location).order_by(Location.id)).all()
-    auditors = session.scalars(select(User).where(User.role == "auditor").order_by(User.id)).all()
-    reviewer = session.scalars(select(User).where(User.role == "admin").order_by(User.id)).first()
-    staff = {
-        loc.id: session.scalars(
-            select(User).where(User.role == "staff", User.location_id == loc.id)
-        ).all()
-        for loc in locations
-    }
-    profiles = _profiles(rng, locations, definition)
+    cast = _cast(session)
+    profiles = _profiles(rng, cast.locations, cast.definition)
     # remarks draw from their own generator, so the scores stay those of the main one
     remarks = random.Random(count)
     for index in range(count):
-        location, auditor = rng.choice(locations), auditors[index % len(auditors)]
+        location = rng.choice(cast.locations)
+        auditor = cast.auditors[index % len(cast.auditors)]
         body = _body(
             rng,
             remarks,
-            checklist.id,
+            cast.checklist.id,
             location,
-            staff[location.id],
-            definition,
+            cast.staff[location.id],
+            cast.definition,
             profiles[location.id],
             now,
         )
-        audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-        audit, _ = lifecycle.save_audit(session, auditor, audit_id, body)
-        photos.add_photo(
-            session,
-            storage,
-            auditor,
-            audit_id,
-            uuid.UUID(int=rng.getrandbits(128), version=4),
-            _photo(rng),
-            "tidy",
-            **PHOTO_LIMITS,
-        )
-        lifecycle.submit(session, auditor, audit_id)
-        lifecycle.review(session, reviewer, audit, "approve", None)
-        audit.submitted_at = body["finished_at"] + timedelta(hours=rng.uniform(0.2, 3))
-        audit.reviewed_at = audit.submitted_at + timedelta(hours=rng.uniform(2, 72))
+        _approved_audit(session, storage, rng, cast, auditor, body)
     session.flush()
     return count

@@ -1,7 +1,7 @@
 """Small pure statistics for rankings and scorecards: Student's t, intervals, shrinkage, ranks."""
 
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from functools import cache
 
 CONFIDENCE = 0.95
@@ -99,9 +99,3 @@ def competition_ranks(scores: Sequence[float]) -> list[int]:
         ranks.append(ranks[-1] if key == previous else position)
         previous = key
     return ranks
-
-
-def mean_of(values: Iterable[float]) -> float | None:
-    """The arithmetic mean, or None for no values."""
-    values = list(values)
-    return sum(values) / len(values) if values else None

@@ -13,6 +13,7 @@ from auditor.core.extensions import db
 from auditor.demo import dataset
 from auditor.models import ROLES, Location, Region
 from auditor.people import accounts
+from auditor.people.passwords import PasswordHashing
 
 
 def _fail(error: DomainError) -> None:
@@ -54,6 +55,7 @@ def create_user(email, name, role, password, regions, location_code):
             password=password,
             region_ids=region_ids,
             location_id=location_id,
+            hashing=PasswordHashing.from_config(current_app.config),
         )
     except DomainError as error:
         _fail(error)
@@ -91,7 +93,11 @@ def seed_demo(seed, if_empty, audit_count):
     if audit_count is None:
         audit_count = current_app.config["DEMO_AUDITS"]
     logins = dataset.seed(
-        db.session, seed, storage=current_app.extensions["media"], audit_count=audit_count
+        db.session,
+        seed,
+        storage=current_app.extensions["media"],
+        audit_count=audit_count,
+        hashing=PasswordHashing.from_config(current_app.config),
     )
     db.session.commit()
     click.echo("Demo data loaded.")

@@ -2,10 +2,11 @@
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from flask import current_app
 
 from auditor.core.extensions import db
 from auditor.models import Location, Region, User
-from auditor.people.passwords import hash_password
+from auditor.people.passwords import PasswordHashing, hash_password
 
 PASSWORD = "correct-horse"
 
@@ -44,7 +45,9 @@ class UserFactory(_Base):
     email = factory.Sequence(lambda n: f"user{n}@example.com")
     name = factory.Sequence(lambda n: f"User {n}")
     role = "auditor"
-    password_hash = factory.LazyFunction(lambda: hash_password(PASSWORD))
+    password_hash = factory.LazyFunction(
+        lambda: hash_password(PASSWORD, PasswordHashing.from_config(current_app.config))
+    )
 
     @factory.post_generation
     def regions(self, create, extracted, **_kwargs):

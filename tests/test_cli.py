@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 
 import pytest
+from flask import current_app
 from sqlalchemy import func, select
 
 from auditor.checklists import versions
@@ -12,6 +13,7 @@ from auditor.core.extensions import db
 from auditor.demo import dataset
 from auditor.models import Answer, Audit, Checklist, Location, Photo, Region, User, utcnow
 from auditor.people import accounts
+from auditor.people.passwords import PasswordHashing, needs_rehash
 from tests.conftest import empty_all_tables
 from tests.factories import LocationFactory, RegionFactory, UserFactory
 
@@ -28,6 +30,12 @@ def run(runner, *args: str):
 
 def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user these credentials log in as, checked at the app's hashing cost."""
+    hashing = PasswordHashing.from_config(current_app.config)
+    return accounts.authenticate(db.session, email, password, hashing)
 
 
 def user_named(email: str) -> User | None:
@@ -55,7 +63,13 @@ def test_create_user_makes_an_account_of_every_role(runner, role):
     assert user is not None
     assert (user.name, user.role, user.active) == ("Kim Koch", role, True)
     assert f"Created {role} kim@example.com (id {user.id})." in result.output
-    assert accounts.authenticate(db.session, "kim@example.com", NEW_PASSWORD) is user
+    assert authenticate("kim@example.com", NEW_PASSWORD) is user
+
+
+def test_create_user_hashes_at_the_apps_cost(runner):
+    assert create_user(runner, "kim@example.com").exit_code == 0
+    hashing = PasswordHashing.from_config(current_app.config)
+    assert not needs_rehash(user_named("kim@example.com").password_hash, hashing)
 
 
 def test_create_user_gives_a_manager_regions_and_staff_a_home_location(runner):
@@ -165,7 +179,7 @@ def test_seed_demo_prints_logins_that_work(runner):
     assert roles == ["admin"] + ["manager"] * 3 + ["auditor"] * 3 + ["staff"] * 2
     assert printed[0][1] == "admin@example.com"
     for fields in printed:
-        user = accounts.authenticate(db.session, fields[1], dataset.DEMO_PASSWORD)
+        user = authenticate(fields[1], dataset.DEMO_PASSWORD)
         assert user is not None
         assert user.role == fields[0]
 

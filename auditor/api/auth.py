@@ -5,10 +5,10 @@ from flask import current_app, g, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from auditor.core.errors import TooManyRequests, Unauthorized
+from auditor.core.errors import Unauthorized
 from auditor.core.extensions import db
-from auditor.models import User
-from auditor.people import accounts, login_throttle
+from auditor.people import accounts
+from auditor.people.login import LoginSettings, log_in
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API tokens")
 
@@ -31,19 +31,6 @@ class TokenSchema(ma.Schema):
     user = ma.fields.Nested(UserSummarySchema)
 
 
-def log_in(email: str, password: str) -> User:
-    """The user behind these credentials, counting and limiting failures (shared with /login)."""
-    address = request.remote_addr or ""
-    wait = login_throttle.retry_after(email, address)
-    if wait is not None:
-        raise TooManyRequests("Too many failed logins; try again later.", retry_after=wait)
-    user = accounts.authenticate(db.session, email, password)
-    if user is None:
-        login_throttle.record_failure(email, address)
-        raise Unauthorized("Wrong email or password.")
-    return user
-
-
 @blp.route("/token")
 class Tokens(MethodView):
     @blp.arguments(CredentialsSchema)
@@ -52,7 +39,14 @@ class Tokens(MethodView):
     @blp.alt_response(429, description="Too many failed logins")
     def post(self, credentials):
         """Exchange email and password for a bearer token."""
-        user = log_in(credentials["email"], credentials["password"])
+        # the failure counters are those of the login form: guesses cannot switch doors
+        user = log_in(
+            db.session,
+            credentials["email"],
+            credentials["password"],
+            address=request.remote_addr or "",
+            settings=LoginSettings.from_config(current_app.config),
+        )
         raw, token = accounts.issue_token(
             db.session, user, current_app.config["API_TOKEN_LIFETIME"]
         )

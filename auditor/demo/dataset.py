@@ -1,8 +1,10 @@
 """A deterministic demo data set: regions, stores, people and the default checklist."""
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import NamedTuple
 
 from sqlalchemy import func, select
@@ -13,6 +15,7 @@ from auditor.demo.audits import seed_audits
 from auditor.models import Checklist, Location, Region, User, utcnow
 from auditor.org import organisation
 from auditor.people import accounts
+from auditor.people.passwords import DEFAULT_HASHING, PasswordHashing
 from auditor.photos.storage import Storage
 
 DEMO_PASSWORD = "demo-pass"
@@ -203,12 +206,25 @@ def seed(
     storage: Storage | None = None,
     audit_count: int = 0,
     now: datetime | None = None,
+    hashing: PasswordHashing = DEFAULT_HASHING,
 ) -> list[DemoLogin]:
     """Load the demo organisation, the default checklist and `audit_count` approved audits
-    (photos go to `storage`); answers the demo logins."""
+    (photos go to `storage`, passwords hashed at the cost `hashing` sets); answers the demo
+    logins."""
     rng = random.Random(seed)
-    make = lambda **fields: accounts.create_user(session, None, password=DEMO_PASSWORD, **fields)  # noqa: E731
+    make = partial(accounts.create_user, session, None, hashing=hashing, password=DEMO_PASSWORD)
     make(email=f"admin@{DEMO_DOMAIN}", name="Ada Admin", role="admin")
+    _regions_and_stores(session, rng, make)
+    for name in AUDITORS:
+        make(email=f"{_slug(name)}@{DEMO_DOMAIN}", name=name, role="auditor")
+    _publish_default_checklist(session)
+    if audit_count:
+        seed_audits(session, storage, rng, audit_count, now or utcnow())
+    return demo_logins(session)
+
+
+def _regions_and_stores(session: Session, rng: random.Random, make: Callable[..., User]) -> None:
+    """Each region with its manager, and its stores with their staff."""
     for region_name, stores in STORES.items():
         region = organisation.create_region(session, None, region_name)
         make(
@@ -222,14 +238,12 @@ def seed(
                 session, None, {**store._asdict(), "region_id": region.id}
             )
             _staff_for(session, rng, location, make)
-    for name in AUDITORS:
-        make(email=f"{_slug(name)}@{DEMO_DOMAIN}", name=name, role="auditor")
+
+
+def _publish_default_checklist(session: Session) -> None:
     definition = versions.parse_definition(versions.default_definition())
     checklist, _created = versions.save_definition(session, None, definition)
     versions.publish(session, None, checklist)
-    if audit_count:
-        seed_audits(session, storage, rng, audit_count, now or utcnow())
-    return demo_logins(session)
 
 
 def _staff_for(session: Session, rng: random.Random, location: Location, make) -> None:

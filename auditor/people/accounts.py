@@ -13,7 +13,14 @@ from sqlalchemy.orm import Session, joinedload
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid
 from auditor.models import ROLES, ApiToken, Location, Region, User, utcnow
-from auditor.people.passwords import burn_verify_time, hash_password, needs_rehash, verify_password
+from auditor.people.passwords import (
+    DEFAULT_HASHING,
+    PasswordHashing,
+    burn_verify_time,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
 
 MIN_PASSWORD_LENGTH = 8
 
@@ -64,7 +71,13 @@ def _check_role_fields(session: Session, role: str, region_ids: list[int], locat
         raise Invalid(errors)
 
 
-def create_user(session: Session, actor: User | None, **fields: Any) -> User:
+def create_user(
+    session: Session,
+    actor: User | None,
+    *,
+    hashing: PasswordHashing = DEFAULT_HASHING,
+    **fields: Any,
+) -> User:
     """Create a user from `email, name, role, password[, region_ids, location_id]`."""
     email = normalise_email(fields["email"])
     _check_email(email)
@@ -78,7 +91,7 @@ def create_user(session: Session, actor: User | None, **fields: Any) -> User:
         email=email,
         name=fields["name"].strip(),
         role=fields["role"],
-        password_hash=hash_password(fields["password"]),
+        password_hash=hash_password(fields["password"], hashing),
         location_id=location_id,
         regions=_regions(session, region_ids),
     )
@@ -88,7 +101,14 @@ def create_user(session: Session, actor: User | None, **fields: Any) -> User:
     return user
 
 
-def update_user(session: Session, actor: User | None, user: User, changes: Mapping) -> User:
+def update_user(
+    session: Session,
+    actor: User | None,
+    user: User,
+    changes: Mapping,
+    *,
+    hashing: PasswordHashing = DEFAULT_HASHING,
+) -> User:
     """Apply a partial change; a new role, password or deactivation ends the user's sessions."""
     role = changes.get("role", user.role)
     region_ids = changes.get(
@@ -97,15 +117,10 @@ def update_user(session: Session, actor: User | None, user: User, changes: Mappi
     location_id = changes.get("location_id", user.location_id if role == "staff" else None)
     _check_role_fields(session, role, region_ids, location_id)
     if "email" in changes:
-        email = normalise_email(changes["email"])
-        _check_email(email)
-        other = find_by_email(session, email)
-        if other is not None and other.id != user.id:
-            raise Conflict(f"A user with the email {email} exists already.")
-        user.email = email
+        _change_email(session, user, changes["email"])
     if "password" in changes:
         _check_password(changes["password"])
-        user.password_hash = hash_password(changes["password"])
+        user.password_hash = hash_password(changes["password"], hashing)
     if "name" in changes:
         user.name = changes["name"].strip()
     ends_sessions = (
@@ -124,22 +139,33 @@ def update_user(session: Session, actor: User | None, user: User, changes: Mappi
     return user
 
 
+def _change_email(session: Session, user: User, email: str) -> None:
+    email = normalise_email(email)
+    _check_email(email)
+    other = find_by_email(session, email)
+    if other is not None and other.id != user.id:
+        raise Conflict(f"A user with the email {email} exists already.")
+    user.email = email
+
+
 def end_sessions(session: Session, user: User) -> None:
     """Invalidate every cookie session and API token the user holds."""
     user.session_version += 1
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
 
 
-def authenticate(session: Session, email: str, password: str) -> User | None:
-    """The active user with these credentials, or None; rehashes an outdated hash."""
+def authenticate(
+    session: Session, email: str, password: str, hashing: PasswordHashing = DEFAULT_HASHING
+) -> User | None:
+    """The active user with these credentials, or None; rehashes a hash of another cost."""
     user = find_by_email(session, email)
     if user is None:
-        burn_verify_time(password)
+        burn_verify_time(password, hashing)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    if needs_rehash(user.password_hash, hashing):
+        user.password_hash = hash_password(password, hashing)
     return user
 
 

@@ -1,51 +1,62 @@
-"""argon2id password hashing, with cost from the configuration (cheap in tests)."""
+"""argon2id password hashing at a cost the caller passes in (the app's, cheap in tests)."""
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+
+
+@dataclass(frozen=True)
+class PasswordHashing:
+    """The argon2id cost: PASSWORD_TIME_COST iterations over PASSWORD_MEMORY_COST KiB."""
+
+    # the embedded defaults of core/config.py (RFC 9106's second recommendation)
+    time_cost: int = 3
+    memory_cost: int = 65536
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> "PasswordHashing":
+        """The cost an app's configuration sets."""
+        return cls(config["PASSWORD_TIME_COST"], config["PASSWORD_MEMORY_COST"])
+
+
+# a caller that passes no cost gets the production one: forgetting errs on the strong side
+DEFAULT_HASHING = PasswordHashing()
 
 
 @cache
-def _hasher(time_cost: int, memory_cost: int) -> PasswordHasher:
-    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=1)
+def _hasher(hashing: PasswordHashing) -> PasswordHasher:
+    return PasswordHasher(
+        time_cost=hashing.time_cost, memory_cost=hashing.memory_cost, parallelism=1
+    )
 
 
-def hasher() -> PasswordHasher:
-    """The hasher configured for the current app."""
-    config = current_app.config
-    return _hasher(config["PASSWORD_TIME_COST"], config["PASSWORD_MEMORY_COST"])
-
-
-def hash_password(password: str) -> str:
-    """An argon2id hash of `password`."""
-    return hasher().hash(password)
+def hash_password(password: str, hashing: PasswordHashing = DEFAULT_HASHING) -> str:
+    """An argon2id hash of `password` at the cost `hashing` sets."""
+    return _hasher(hashing).hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
-    """True when `password` matches `password_hash`."""
+    """True when `password` matches `password_hash` (whatever cost made the hash)."""
     try:
-        return hasher().verify(password_hash, password)
+        # argon2 reads the cost from the hash itself, so any hasher verifies any hash
+        return _hasher(DEFAULT_HASHING).verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
-def needs_rehash(password_hash: str) -> bool:
-    """True when the hash was made with other parameters than today's."""
-    return hasher().check_needs_rehash(password_hash)
+def needs_rehash(password_hash: str, hashing: PasswordHashing = DEFAULT_HASHING) -> bool:
+    """True when the hash was made at another cost than `hashing`."""
+    return _hasher(hashing).check_needs_rehash(password_hash)
 
 
-def burn_verify_time(password: str) -> None:
+def burn_verify_time(password: str, hashing: PasswordHashing = DEFAULT_HASHING) -> None:
     """Spend a real verification's time: an unknown email answers as slowly as a known one."""
-    verify_password(_dummy_hash(), password)
-
-
-def _dummy_hash() -> str:
-    config = current_app.config
-    return _dummy_for(config["PASSWORD_TIME_COST"], config["PASSWORD_MEMORY_COST"])
+    verify_password(_dummy_hash(hashing), password)
 
 
 @cache
-def _dummy_for(time_cost: int, memory_cost: int) -> str:
-    return _hasher(time_cost, memory_cost).hash("not a real password")
+def _dummy_hash(hashing: PasswordHashing) -> str:
+    return _hasher(hashing).hash("not a real password")

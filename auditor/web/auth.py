@@ -2,13 +2,13 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
 
-from auditor.api.auth import log_in
 from auditor.core.errors import TooManyRequests, Unauthorized
 from auditor.core.extensions import db
 from auditor.people.authentication import start_session
+from auditor.people.login import LoginSettings, log_in
 
 bp = Blueprint("web_auth", __name__)
 
@@ -28,7 +28,13 @@ def login():
         return render_template("login.html", next=request.args.get("next", ""))
     email = request.form.get("email", "")
     try:
-        user = log_in(email, request.form.get("password", ""))
+        user = log_in(
+            db.session,
+            email,
+            request.form.get("password", ""),
+            address=request.remote_addr or "",
+            settings=LoginSettings.from_config(current_app.config),
+        )
     except (Unauthorized, TooManyRequests) as error:
         headers = {"Retry-After": str(error.retry_after)} if error.retry_after else {}
         page = render_template(

@@ -11,6 +11,7 @@ from itsdangerous import TimestampSigner
 
 from auditor import create_app
 from auditor.core.extensions import db
+from auditor.people.passwords import PasswordHashing, hash_password, needs_rehash
 from tests.conftest import problem_of, token_for
 from tests.factories import PASSWORD, UserFactory
 
@@ -178,6 +179,15 @@ def test_the_session_cookie_is_secure_unless_in_development(
 def test_email_matching_ignores_case_and_surrounding_spaces(client, user, email):
     assert log_in(client, email).status_code == 302
     assert logged_in(client)
+
+
+@pytest.mark.parametrize(("door", "status"), [(log_in, 302), (api_log_in, 200)])
+def test_logging_in_rehashes_a_password_made_at_another_cost(app, client, user, door, status):
+    user.password_hash = hash_password(PASSWORD, PasswordHashing(time_cost=2, memory_cost=16))
+    db.session.commit()
+    assert door(client, user.email).status_code == status
+    db.session.refresh(user)
+    assert not needs_rehash(user.password_hash, PasswordHashing.from_config(app.config))
 
 
 # -- where the login leads -----------------------------------------------------------------

@@ -4,7 +4,6 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy.orm import joinedload
 
 from auditor import access
 from auditor.api.common import Id, LocationRefSchema, PageArgs, UserRefSchema, page_schema, paginate
@@ -63,14 +62,8 @@ class Actions(MethodView):
     @blp.response(200, page_schema(ActionSchema))
     def get(self, args):
         """Corrective actions in scope, open and soonest due first."""
-        stmt = access.visible_actions(current_user).options(
-            joinedload(CorrectiveAction.location), joinedload(CorrectiveAction.owner)
-        )
-        for field in ("status", "location_id"):
-            if field in args:
-                stmt = stmt.where(getattr(CorrectiveAction, field) == args.pop(field))
-        stmt = stmt.order_by(
-            CorrectiveAction.status.desc(), CorrectiveAction.due, CorrectiveAction.id
+        stmt = actions.listing(
+            current_user, status=args.pop("status", None), location_id=args.pop("location_id", None)
         )
         page = paginate(db.session, stmt, **args)
         return {**page, "items": [action_document(a) for a in page["items"]]}

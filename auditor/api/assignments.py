@@ -4,13 +4,12 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy.orm import joinedload
 
 from auditor import access
 from auditor.api.common import Id, PageArgs, page_schema, paginate
 from auditor.audits import assignments
 from auditor.core.extensions import db
-from auditor.models import ASSIGNMENT_STATUSES, Assignment
+from auditor.models import ASSIGNMENT_STATUSES
 
 blp = Blueprint(
     "assignments", __name__, url_prefix="/api/v1/assignments", description="Planned visits"
@@ -57,11 +56,13 @@ class Assignments(MethodView):
     @blp.response(200, page_schema(AssignmentSchema))
     def get(self, args):
         """Planned visits in scope (auditors: their own), soonest due first."""
-        stmt = access.visible_assignments(current_user).options(joinedload(Assignment.location))
-        for field in ("status", "auditor_id", "location_id"):
-            if field in args:
-                stmt = stmt.where(getattr(Assignment, field) == args.pop(field))
-        return paginate(db.session, stmt.order_by(Assignment.due_to, Assignment.id), **args)
+        stmt = assignments.due_listing(
+            current_user,
+            status=args.pop("status", None),
+            auditor_id=args.pop("auditor_id", None),
+            location_id=args.pop("location_id", None),
+        )
+        return paginate(db.session, stmt, **args)
 
     @blp.arguments(AssignmentSchema)
     @blp.response(201, AssignmentSchema)

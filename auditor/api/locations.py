@@ -8,8 +8,7 @@ from flask_smorest import Blueprint
 from auditor import access
 from auditor.api.common import Id, PageArgs, page_schema, paginate
 from auditor.core.extensions import db
-from auditor.models import Location
-from auditor.org import organisation
+from auditor.org import listings, organisation
 
 blp = Blueprint("locations", __name__, url_prefix="/api/v1/locations", description="Locations")
 
@@ -43,11 +42,9 @@ class Locations(MethodView):
     @blp.response(200, page_schema(LocationSchema))
     def get(self, args):
         """Locations in the caller's scope, optionally of one region."""
-        stmt = access.visible_locations(current_user)
-        if "region_id" in args:
-            stmt = stmt.where(Location.region_id == args.pop("region_id"))
-        if "active" in args:
-            stmt = stmt.where(Location.active == args.pop("active"))
+        stmt = listings.location_listing(
+            current_user, region_id=args.pop("region_id", None), active=args.pop("active", None)
+        )
         return paginate(db.session, stmt, **args)
 
     @blp.arguments(LocationSchema)

@@ -4,13 +4,12 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from auditor import access
 from auditor.api.common import Id, PageArgs, Text, page_schema, paginate
 from auditor.core.extensions import db
-from auditor.models import ROLES, User
-from auditor.people import accounts
+from auditor.models import ROLES
+from auditor.people import accounts, directory
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="User accounts")
 
@@ -45,9 +44,7 @@ class Users(MethodView):
     def get(self, args):
         """All users (admin), optionally of one role."""
         access.require_role(current_user, "admin")
-        stmt = select(User).order_by(User.id)
-        if "role" in args:
-            stmt = stmt.where(User.role == args.pop("role"))
+        stmt = directory.account_listing(args.pop("role", None))
         return paginate(db.session, stmt, **args)
 
     @blp.arguments(UserSchema)

@@ -1,12 +1,14 @@
-"""Corrective actions: raised when an approved audit fails a critical question or a section."""
+"""Corrective actions: raised when an approved audit fails a critical question or a section,
+changed as they are followed up, and listed."""
 
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session, joinedload
 
+from auditor import access
 from auditor.checklists.scoring import AuditScore
 from auditor.core import audit_log
 from auditor.core.errors import Invalid
@@ -89,3 +91,29 @@ def update(
         action.resolved_at = utcnow() if action.status == "done" else None
     audit_log.record(session, actor, "action.update", "action", action.id, fields=sorted(changes))
     return action
+
+
+def listing(user: User, *, status: str | None = None, location_id: int | None = None) -> Select:
+    """Corrective actions in the user's scope, open ones first and then soonest due, with
+    location and owner, of one status and location if given."""
+    stmt = access.visible_actions(user).options(
+        joinedload(CorrectiveAction.location), joinedload(CorrectiveAction.owner)
+    )
+    if status is not None:
+        stmt = stmt.where(CorrectiveAction.status == status)
+    if location_id is not None:
+        stmt = stmt.where(CorrectiveAction.location_id == location_id)
+    return stmt.order_by(CorrectiveAction.status.desc(), CorrectiveAction.due, CorrectiveAction.id)
+
+
+def follow_up_listing(user: User, status: str | None = None) -> Select:
+    """Corrective actions in the user's scope to follow up, soonest due first, with location,
+    owner and evidence photo, of one status if given (the manager's actions page)."""
+    stmt = access.visible_actions(user).options(
+        joinedload(CorrectiveAction.location),
+        joinedload(CorrectiveAction.owner),
+        joinedload(CorrectiveAction.evidence_photo),
+    )
+    if status is not None:
+        stmt = stmt.where(CorrectiveAction.status == status)
+    return stmt.order_by(CorrectiveAction.due, CorrectiveAction.id)

@@ -1,9 +1,11 @@
-"""Planned visits: a location, an auditor, a checklist and a due window."""
+"""Planned visits: a location, an auditor, a checklist and a due window; planning them,
+changing them, and listing them."""
 
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import Select
+from sqlalchemy.orm import Session, joinedload
 
 from auditor import access
 from auditor.core import audit_log
@@ -68,3 +70,51 @@ def update(session: Session, planner: User, assignment: Assignment, changes: Map
         session, planner, "assignment.update", "assignment", assignment.id, fields=sorted(changes)
     )
     return assignment
+
+
+def _filtered(
+    stmt: Select, status: str | None, auditor_id: int | None, location_id: int | None
+) -> Select:
+    wanted = {"status": status, "auditor_id": auditor_id, "location_id": location_id}
+    for field, value in wanted.items():
+        if value is not None:
+            stmt = stmt.where(getattr(Assignment, field) == value)
+    return stmt
+
+
+def due_listing(
+    user: User,
+    *,
+    status: str | None = None,
+    auditor_id: int | None = None,
+    location_id: int | None = None,
+) -> Select:
+    """Planned visits in the user's scope (auditors: their own), soonest due first, with their
+    location, of one status, auditor and location if given."""
+    stmt = access.visible_assignments(user).options(joinedload(Assignment.location))
+    stmt = _filtered(stmt, status, auditor_id, location_id)
+    return stmt.order_by(Assignment.due_to, Assignment.id)
+
+
+def plan_listing(
+    user: User,
+    *,
+    status: str | None = None,
+    auditor_id: int | None = None,
+    location_id: int | None = None,
+) -> Select:
+    """Planned visits in the user's scope, newest first, with location, auditor and checklist
+    loaded, of one status, auditor and location if given."""
+    stmt = access.visible_assignments(user).options(
+        joinedload(Assignment.location),
+        joinedload(Assignment.auditor),
+        joinedload(Assignment.checklist),
+    )
+    stmt = _filtered(stmt, status, auditor_id, location_id)
+    return stmt.order_by(Assignment.created_at.desc(), Assignment.id.desc())
+
+
+def plannable_checklists(session: Session, user: User) -> list[Checklist]:
+    """The published checklist versions a visit may be planned with, by key and version."""
+    stmt = access.visible_checklists(user).where(Checklist.status == "published")
+    return list(session.scalars(stmt))

@@ -1,5 +1,6 @@
-"""The organisation audited: regions, locations (stores) with their time zones, the location CSV
-import, and the distance check behind proof of visit.
+"""The organisation audited: regions, locations (stores) with their time zones, their listings
+for tables and forms, the location CSV import, and the distance check behind proof of visit.
 
-Imports `core` and `models`; knows nothing of audits or requests.
+Imports `core`, `models` and `auditor.access` (listings are scoped there); knows nothing of
+audits or requests.
 """

@@ -6,7 +6,19 @@ never import the API (`auditor.api`).
 from flask import Flask
 
 from auditor.insights import charts
-from auditor.web import admin, admin_checklists, auth, exports, home, manager, review, staff
+from auditor.web import (
+    admin,
+    admin_assignments,  # noqa: F401  (attaches its routes to admin.bp)
+    admin_checklists,
+    admin_locations,  # noqa: F401  (attaches its routes to admin.bp)
+    admin_users,  # noqa: F401  (attaches its routes to admin.bp)
+    auth,
+    exports,
+    home,
+    manager,
+    review,
+    staff,
+)
 from auditor.web import app as phone_app
 
 

@@ -3,9 +3,11 @@
 from functools import cache
 
 import marshmallow as ma
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 from werkzeug.routing import IntegerConverter
+
+from auditor.core.paging import fetch_page
 
 MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000
@@ -70,10 +72,9 @@ def page_schema(item_schema: type[ma.Schema]) -> type[ma.Schema]:
 
 
 def paginate(session: Session, stmt: Select, page: int, per_page: int) -> dict:
-    """One page of `stmt`'s rows with the total count: two queries, whatever the size."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    rows = session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return {"items": rows, "total": total, "page": page, "per_page": per_page}
+    """The `{items, total, page, per_page}` envelope of page `page` of `stmt`'s rows."""
+    found = fetch_page(session, stmt, page, per_page)
+    return {"items": found.items, "total": found.total, "page": page, "per_page": per_page}
 
 
 class LocationRefSchema(ma.Schema):

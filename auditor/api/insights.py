@@ -6,7 +6,6 @@ from flask import Response, current_app
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from auditor import access
 from auditor.api.common import Id, LocationRefSchema, QuerySchema
@@ -14,7 +13,8 @@ from auditor.checklists.versions import DEFAULT_CHECKLIST_KEY
 from auditor.core.errors import Invalid
 from auditor.core.extensions import db
 from auditor.insights import ranking, scorecards
-from auditor.models import Checklist, ChecklistSection, utcnow
+from auditor.insights.queries import Scope, section_keys_of
+from auditor.models import utcnow
 
 blp = Blueprint("insights", __name__, url_prefix="/api/v1", description="Rankings and scorecards")
 
@@ -93,13 +93,7 @@ class ScorecardSchema(ma.Schema):
 
 
 def _check_checklist(key: str, section: str | None) -> None:
-    stmt = (
-        select(ChecklistSection.key)
-        .join(Checklist, Checklist.id == ChecklistSection.checklist_id)
-        .where(Checklist.key == key)
-        .distinct()
-    )
-    sections = set(db.session.scalars(stmt))
+    sections = section_keys_of(db.session, key)
     if not sections:
         raise Invalid({"checklist": [f"No checklist with the key {key!r}."]})
     if section is not None and section not in sections:
@@ -128,7 +122,7 @@ class Rankings(MethodView):
         region_ids = access.manager_region_ids(current_user, args.get("region_id"))
         if "region_id" in args:
             access.get_region_for(db.session, current_user, args["region_id"])
-        scope = ranking.Scope(region_ids, args["checklist"], args.get("section"))
+        scope = Scope(region_ids, args["checklist"], args.get("section"))
         result = ranking.ranking(
             db.session, scope, utcnow(), args["days"], current_app.config["RANKING_PRIOR_WEIGHT"]
         )

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, joinedload
 
-from auditor.insights.ranking import Scope, approved_filters
+from auditor.insights.queries import Scope, approved_filters, locations_in
 from auditor.models import (
     Answer,
     Audit,
@@ -18,6 +18,7 @@ from auditor.models import (
     Checklist,
     ChecklistQuestion,
     ChecklistSection,
+    Location,
 )
 
 FAILED_SHARE = 0.5  # an answer earning under half its points counts as a failure
@@ -75,6 +76,19 @@ def heatmap(
         .group_by(Audit.location_id, AuditSectionScore.section_key)
     )
     return {(loc, key): Cell(n, float(mean)) for loc, key, n, mean in session.execute(stmt)}
+
+
+def heatmap_table(session: Session, scope: Scope, start: datetime, end: datetime) -> dict:
+    """The heatmap page: its cells, the mean of each column, and its rows: the locations in
+    scope (code order) that are active or have a cell."""
+    cells = heatmap(session, scope, start, end)
+    with_cells = {location_id for location_id, _key in cells}
+    locations = [
+        location
+        for location in locations_in(session, scope)
+        if location.active or location.id in with_cells
+    ]
+    return {"cells": cells, "means": column_means(cells), "locations": locations}
 
 
 def column_means(cells: dict[tuple[int, str], Cell]) -> dict[str, Cell]:
@@ -204,3 +218,41 @@ def monthly_trends(
     for location_id, label, mean in session.execute(stmt):
         trends.setdefault(location_id, []).append((label, float(mean)))
     return trends
+
+
+def store_against_region(
+    session: Session, store: Location, checklist_key: str, start: datetime, end: datetime
+) -> tuple[dict[str, Cell], dict[str, Cell]]:
+    """A store's mean score per section, and its region's, over approved audits in [start, end)."""
+    cells = heatmap(session, Scope([store.region_id], checklist_key), start, end)
+    own = {key: cell for (location_id, key), cell in cells.items() if location_id == store.id}
+    return own, column_means(cells)
+
+
+def recent_audits(session: Session, store: Location, limit: int = 10) -> list[Audit]:
+    """A store's latest submitted or approved audits, newest first."""
+    stmt = (
+        select(Audit)
+        .where(Audit.location_id == store.id, Audit.status.in_(("submitted", "approved")))
+        .order_by(Audit.finished_at.desc())
+        .limit(limit)
+    )
+    return list(session.scalars(stmt))
+
+
+def store_breakdown(
+    session: Session, store: Location, checklist_key: str, start: datetime, end: datetime
+) -> dict:
+    """A store's page (DESIGN §8): its sections beside its region's, its weakest questions
+    with the region's failure rate of each, and its recent audits."""
+    region = Scope([store.region_id], checklist_key)
+    cells, region_means = store_against_region(session, store, checklist_key, start, end)
+    weakest = weakest_questions(session, region, start, end, store.id)
+    region_rates = weakest_questions(session, region, start, end)
+    return {
+        "cells": cells,
+        "region_means": region_means,
+        "weakest": weakest,
+        "region_rates": {row["key"]: row for row in region_rates},
+        "recent": recent_audits(session, store),
+    }

@@ -1,4 +1,5 @@
-"""CSV exports, streamed row by row, with cells a spreadsheet would run as formulas defused."""
+"""CSV exports, streamed row by row, with cells a spreadsheet would run as formulas defused:
+the audits of the dashboard's scope and window, and a ranking."""
 
 import csv
 import io
@@ -9,6 +10,8 @@ from typing import Any
 from sqlalchemy import Select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from auditor.insights import breakdowns
+from auditor.insights.queries import Scope, finished_between, scope_filters
 from auditor.models import Audit, Location
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -83,6 +86,32 @@ def audit_rows(session: Session, stmt: Select, section_keys: Sequence[str]) -> I
         ]
 
 
+def audits_to_export(
+    visible: Select, scope: Scope, start: datetime, end: datetime, status: str | None = None
+) -> Select:
+    """The audits of `visible` (a SELECT scoped by `access`) in the scope, finished in
+    [start, end), of one status if given, newest first."""
+    stmt = visible.where(*finished_between(start, end), *scope_filters(scope))
+    if status is not None:
+        stmt = stmt.where(Audit.status == status)
+    return stmt.order_by(Audit.finished_at.desc())
+
+
+def audits_csv(
+    session: Session,
+    visible: Select,
+    scope: Scope,
+    window: tuple[datetime, datetime],
+    status: str | None = None,
+) -> Iterator[str]:
+    """The audits CSV: a column per section of the checklist's newest version."""
+    # the sections are read now, the audits while the response streams
+    keys = [key for key, _title in breakdowns.sections_of(session, scope.checklist_key)]
+    header = [*AUDIT_HEADER, *(f"section_{key}" for key in keys)]
+    stmt = audits_to_export(visible, scope, *window, status)
+    return csv_lines(header, audit_rows(session, stmt, keys))
+
+
 RANKING_HEADER = (
     "rank",
     "previous_rank",
@@ -115,3 +144,8 @@ def ranking_rows(result: dict) -> Iterator[list[Any]]:
     for item in result["unranked"]:
         location = item["location"]
         yield [None, None, location["code"], location["name"], None, None, 0, None, None]
+
+
+def ranking_csv(result: dict) -> Iterator[str]:
+    """A ranking (DESIGN §4) as CSV lines."""
+    return csv_lines(RANKING_HEADER, ranking_rows(result))

@@ -2,6 +2,7 @@
 
 A ranking runs two queries whatever the number of locations: the current window's numbers
 with the locations in scope (the unranked ones come with it), and the previous window's.
+Which audits count (`Scope`, `approved_filters`) is the vocabulary of `insights.queries`.
 """
 
 from collections.abc import Sequence
@@ -14,16 +15,8 @@ from sqlalchemy import Select, and_, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from auditor.insights import statistics
-from auditor.models import Audit, AuditSectionScore, Checklist, Location
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Which locations, which checklist, which section (None: the overall score)."""
-
-    region_ids: Sequence[int] | None  # None: every region
-    checklist_key: str
-    section: str | None = None
+from auditor.insights.queries import Scope, approved_filters
+from auditor.models import Audit, AuditSectionScore, Location
 
 
 # Named tuples rather than dataclasses: a thousand locations per window are built on every
@@ -33,23 +26,6 @@ class Row(NamedTuple):
     n: int
     total: float
     total_sq: float
-
-
-def approved_filters(scope: Scope, start: datetime, end: datetime) -> list:
-    """Approved audits of the scope's checklist (all versions) finished in [start, end).
-
-    Any value may also be a bind parameter, for statements built once and run many times.
-    """
-    filters = [
-        Audit.status == "approved",
-        Audit.finished_at >= start,
-        Audit.finished_at < end,
-        Audit.checklist_id.in_(select(Checklist.id).where(Checklist.key == scope.checklist_key)),
-    ]
-    if scope.region_ids is not None:
-        in_regions = select(Location.id).where(Location.region_id.in_(scope.region_ids))
-        filters.append(Audit.location_id.in_(in_regions))
-    return filters
 
 
 def _per_location_statement(by_section: bool, by_region: bool, with_locations: bool) -> Select:
@@ -216,17 +192,6 @@ def ranks_by_location(rows: Sequence[Row], prior_weight: float) -> dict[int, int
     scored = _shrunk_best_first(rows, prior_weight)
     ranks = statistics.competition_ranks([item[2] for item in scored])
     return {item[1]: position for position, item in zip(ranks, scored, strict=True)}
-
-
-def locations_in(session: Session, scope: Scope) -> list:
-    """The locations a ranking names: id, code, name and active flag (plain rows, no ORM
-    objects: a thousand of them would cost more than the aggregation)."""
-    stmt = select(Location.id, Location.code, Location.name, Location.active).order_by(
-        Location.code
-    )
-    if scope.region_ids is not None:
-        stmt = stmt.where(Location.region_id.in_(scope.region_ids))
-    return list(session.connection().execute(stmt))
 
 
 def ranking(session: Session, scope: Scope, now: datetime, days: int, prior_weight: float) -> dict:

@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from auditor.insights.breakdowns import month_of
-from auditor.insights.ranking import Scope, approved_filters
-from auditor.models import Audit, AuditSectionScore, Location, User, audit_staff
+from auditor.insights.queries import Scope, approved_filters
+from auditor.models import Audit, AuditSectionScore, User, audit_staff
 
 RECENT = 10
 
@@ -82,8 +82,8 @@ def scorecard(session: Session, staff: User, checklist_key: str, now: datetime, 
     location_mean = region_mean = None
     if location is not None:
         location_mean = _mean(session, [*window, Audit.location_id == location.id])[1]
-        in_region = select(Location.id).where(Location.region_id == location.region_id)
-        region_mean = _mean(session, [*window, Audit.location_id.in_(in_region)])[1]
+        in_region = approved_filters(Scope([location.region_id], checklist_key), start, now)
+        region_mean = _mean(session, in_region)[1]
     return {
         "staff": {"id": staff.id, "name": staff.name, "location": location},
         "from": start,

@@ -1,23 +1,15 @@
 """The manager's pages: the ranking dashboard, a store's breakdown, heatmap, weakest questions."""
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
 
 from auditor import access
 from auditor.core.errors import NotFound
 from auditor.core.extensions import db
-from auditor.insights import breakdowns, charts, ranking
-from auditor.models import Audit
-from auditor.web.pages import (
-    DAY_CHOICES,
-    as_int,
-    checklist_keys,
-    current_filters,
-    now,
-    roles,
-    scope_of,
-)
+from auditor.insights import breakdowns, charts
+from auditor.insights.queries import published_checklist_keys
+from auditor.org import listings
+from auditor.web.pages import DAY_CHOICES, as_int, current_filters, now, ranked, roles, scope_of
 
 bp = Blueprint("manager", __name__, url_prefix="/manager")
 MANAGERS = ("admin", "manager")
@@ -26,17 +18,11 @@ MANAGERS = ("admin", "manager")
 def _choices() -> dict:
     """What the filter form offers: the user's regions, checklists, sections, windows."""
     return {
-        "regions": list(db.session.scalars(access.visible_regions(current_user))),
-        "checklists": checklist_keys(db.session),
+        "regions": listings.region_choices(db.session, current_user),
+        "checklists": published_checklist_keys(db.session),
         "day_choices": DAY_CHOICES,
         "charts": charts,
     }
-
-
-def ranked(filters, scope) -> dict:
-    """The ranking of DESIGN §4 for the filters (two queries)."""
-    prior = current_app.config["RANKING_PRIOR_WEIGHT"]
-    return ranking.ranking(db.session, scope, now(), filters.days, prior)
 
 
 @bp.get("")
@@ -65,31 +51,14 @@ def location(location_id: int):
     """One store: its sections against the region, its weakest questions, recent audits."""
     store = access.get_location_for(db.session, current_user, location_id)
     filters = current_filters(db.session)
-    region_scope = ranking.Scope([store.region_id], filters.checklist)
     start, end = filters.window(now())
-    cells = breakdowns.heatmap(db.session, region_scope, start, end)
-    region_means = breakdowns.column_means(cells)
-    weakest = breakdowns.weakest_questions(db.session, region_scope, start, end, store.id)
-    region_rates = {
-        row["key"]: row
-        for row in breakdowns.weakest_questions(db.session, region_scope, start, end)
-    }
-    recent = db.session.scalars(
-        select(Audit)
-        .where(Audit.location_id == store.id, Audit.status.in_(("submitted", "approved")))
-        .order_by(Audit.finished_at.desc())
-        .limit(10)
-    ).all()
+    breakdown = breakdowns.store_breakdown(db.session, store, filters.checklist, start, end)
     return render_template(
         "manager/location.html",
         store=store,
         filters=filters,
         sections=breakdowns.sections_of(db.session, filters.checklist),
-        cells={key: cell for (loc, key), cell in cells.items() if loc == store.id},
-        region_means=region_means,
-        weakest=weakest,
-        region_rates=region_rates,
-        recent=recent,
+        **breakdown,
         **_choices(),
     )
 
@@ -124,20 +93,12 @@ def heatmap():
     """Locations by sections: the mean section score of each, coloured in five bands."""
     filters = current_filters(db.session)
     scope = scope_of(current_user, filters, section=False)
-    start, end = filters.window(now())
-    cells = breakdowns.heatmap(db.session, scope, start, end)
-    locations = [
-        loc
-        for loc in ranking.locations_in(db.session, scope)
-        if loc.active or any(key[0] == loc.id for key in cells)
-    ]
+    table = breakdowns.heatmap_table(db.session, scope, *filters.window(now()))
     return render_template(
         "manager/heatmap.html",
         filters=filters,
-        cells=cells,
-        means=breakdowns.column_means(cells),
-        locations=locations,
         sections=breakdowns.sections_of(db.session, filters.checklist),
+        **table,
         **_choices(),
     )
 

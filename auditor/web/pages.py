@@ -1,4 +1,5 @@
-"""What the manager, admin and staff pages share: role gates, dashboard filters, flashes."""
+"""What the manager, admin and staff pages share: role gates, flashes, the dashboard's filters
+and their ranking, and the request's page of a listing."""
 
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass
@@ -6,17 +7,19 @@ from datetime import datetime, timedelta
 from functools import wraps
 from urllib.parse import urlencode
 
-from flask import flash, request, url_for
+from flask import current_app, flash, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from auditor import access
 from auditor.checklists.versions import DEFAULT_CHECKLIST_KEY
 from auditor.core.errors import DomainError
-from auditor.insights import breakdowns
-from auditor.insights.ranking import Scope
-from auditor.models import Checklist, User, utcnow
+from auditor.core.extensions import db
+from auditor.core.paging import Page, fetch_page
+from auditor.insights import breakdowns, ranking
+from auditor.insights.queries import Scope
+from auditor.models import User, utcnow
 
 DAY_CHOICES = (30, 90, 180, 365)
 DEFAULT_DAYS = 90
@@ -80,12 +83,6 @@ class Filters:
         return now - timedelta(days=self.days), now
 
 
-def checklist_keys(session: Session) -> list[str]:
-    """The keys of published checklists, for the filter's choices."""
-    stmt = select(Checklist.key).where(Checklist.status == "published").distinct()
-    return sorted(session.scalars(stmt))
-
-
 def parse_filters(session: Session, user: User, args: Mapping[str, str]) -> Filters:
     """Filters from query parameters; a region outside the user's scope answers 404."""
     # staff pages take the window and checklist only: regions are a manager's view
@@ -120,38 +117,13 @@ def now() -> datetime:
     return utcnow()
 
 
-def _page_count(total: int, per_page: int) -> int:
-    return max(1, -(-total // per_page))
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of a listing: its rows, how many rows there are in all, and where it stands."""
-
-    items: list
-    total: int
-    number: int
-    per_page: int
-
-    @property
-    def last(self) -> int:
-        """The number of the last page (1 for an empty listing)."""
-        return _page_count(self.total, self.per_page)
-
-    @property
-    def first_row(self) -> int:
-        """The position of this page's first row, counted from 1 (0 when empty)."""
-        return (self.number - 1) * self.per_page + 1 if self.items else 0
-
-    @property
-    def last_row(self) -> int:
-        """The position of this page's last row (0 when empty)."""
-        return self.first_row + len(self.items) - 1 if self.items else 0
+def ranked(filters: Filters, scope: Scope) -> dict:
+    """The ranking of DESIGN §4 for the filters' window (two queries)."""
+    prior = current_app.config["RANKING_PRIOR_WEIGHT"]
+    return ranking.ranking(db.session, scope, now(), filters.days, prior)
 
 
 def page_of(session: Session, stmt: Select, per_page: int = PER_PAGE) -> Page:
     """The request's page (`?page=N`, kept within the pages there are) of `stmt`'s rows."""
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    number = min(as_int(request.args.get("page")) or 1, _page_count(total, per_page))
-    items = session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).all()
-    return Page(list(items), total, number, per_page)
+    number = as_int(request.args.get("page")) or 1
+    return fetch_page(session, stmt, number, per_page, clamp=True)

@@ -6,9 +6,8 @@ from flask_login import current_user
 from auditor import access
 from auditor.core.extensions import db
 from auditor.insights import breakdowns, charts, scorecards
-from auditor.insights.ranking import Scope
 from auditor.models import User
-from auditor.web.pages import current_filters, now, roles
+from auditor.web.pages import DAY_CHOICES, current_filters, now, roles
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -18,11 +17,9 @@ def _page(staff: User):
     card = scorecards.scorecard(db.session, staff, filters.checklist, now(), filters.days)
     cells, region_means = {}, {}
     if staff.location is not None:
-        start, end = filters.window(now())
-        scope = Scope([staff.location.region_id], filters.checklist)
-        all_cells = breakdowns.heatmap(db.session, scope, start, end)
-        region_means = breakdowns.column_means(all_cells)
-        cells = {key: cell for (loc, key), cell in all_cells.items() if loc == staff.location_id}
+        cells, region_means = breakdowns.store_against_region(
+            db.session, staff.location, filters.checklist, *filters.window(now())
+        )
     return render_template(
         "staff/scorecard.html",
         card=card,
@@ -32,7 +29,7 @@ def _page(staff: User):
         region_means=region_means,
         questions=breakdowns.question_texts(db.session, filters.checklist),
         charts=charts,
-        day_choices=(30, 90, 180, 365),
+        day_choices=DAY_CHOICES,
     )
 
 

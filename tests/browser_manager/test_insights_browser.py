@@ -11,7 +11,7 @@ from auditor.checklists.versions import DEFAULT_CHECKLIST_KEY
 from auditor.core.extensions import db
 from auditor.insights import breakdowns
 from auditor.insights.breakdowns import FAILED_SHARE
-from auditor.insights.ranking import Scope
+from auditor.insights.queries import Scope
 from auditor.models import Answer, Audit, Location, utcnow
 from tests.api.audit_helpers import Store
 from tests.api.insight_helpers import approved

@@ -3,11 +3,13 @@
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
+from auditor.checklists import versions
 from auditor.core.extensions import db
 from auditor.insights import breakdowns
-from auditor.insights.ranking import Scope
-from auditor.models import Answer, Region, utcnow
+from auditor.insights.queries import Scope, scope_filters
+from auditor.models import Answer, Audit, Location, Region, utcnow
 from tests.api.audit_helpers import published_store
 from tests.api.insight_helpers import approved
 from tests.factories import LocationFactory, UserFactory
@@ -100,3 +102,44 @@ def test_sections_and_question_text_come_from_the_newest_version(world):
     assert keys[:2] == ["greeting", "music"]
     assert breakdowns.question_text(db.session, "store-visit", "nope") is None
     assert breakdowns.question_text(db.session, "store-visit", "welcome")["section"] == "greeting"
+
+
+def test_a_scope_takes_every_version_of_its_checklist_and_no_other_checklist(world):
+    store, auditor, _other = world
+    definition = versions.parse_definition(versions.default_definition())
+    second, _ = versions.save_definition(db.session, None, definition)  # store-visit v2
+    kiosk, _ = versions.save_definition(db.session, None, {**definition, "key": "kiosk"})
+    db.session.commit()
+    for checklist_id, score in ((store.checklist_id, 10.0), (second.id, 20.0), (kiosk.id, 30.0)):
+        approved(
+            store, store.location_id, score, 1, auditor_id=auditor.id, checklist_id=checklist_id
+        )
+    elsewhere = LocationFactory()  # another region
+    approved(store, elsewhere.id, 40.0, 1, auditor_id=auditor.id)
+    scores = select(Audit.score_overall).order_by(Audit.score_overall)
+    in_region = scope_filters(Scope([store.region_id], "store-visit"))
+    assert db.session.scalars(scores.where(*in_region)).all() == [10.0, 20.0]
+    everywhere = scope_filters(Scope(None, "store-visit"))
+    assert db.session.scalars(scores.where(*everywhere)).all() == [10.0, 20.0, 40.0]
+
+
+def test_a_store_against_its_region(world):
+    store, auditor, other = world
+    audit_with(store, store.location_id, auditor, 5, [], sections={"greeting": 80})
+    audit_with(store, other.id, auditor, 6, [], sections={"greeting": 40, "music": 50})
+    place = db.session.get(Location, store.location_id)
+    own, region = breakdowns.store_against_region(db.session, place, "store-visit", *window())
+    assert own == {"greeting": breakdowns.Cell(1, 80.0)}
+    assert region == {"greeting": breakdowns.Cell(2, 60.0), "music": breakdowns.Cell(1, 50.0)}
+
+
+def test_the_heatmap_rows_leave_out_closed_stores_without_audits(world):
+    store, auditor, other = world
+    closed_audited = LocationFactory(region=other.region, code="ZZZ-1", active=False)
+    LocationFactory(region=other.region, code="ZZZ-2", active=False)
+    audit_with(store, closed_audited.id, auditor, 5, [], sections={"greeting": 80})
+    scope = Scope([store.region_id], "store-visit")
+    table = breakdowns.heatmap_table(db.session, scope, *window())
+    codes = [location.code for location in table["locations"]]
+    assert codes == sorted([other.code, db.session.get(Location, store.location_id).code, "ZZZ-1"])
+    assert table["means"]["greeting"] == breakdowns.Cell(1, 80.0)

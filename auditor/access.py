@@ -8,7 +8,7 @@ through `get_*_for`.
 import uuid
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from auditor.core.errors import Forbidden, NotFound
 from auditor.models import (
@@ -110,21 +110,44 @@ def visible_audits(user: User) -> Select:
     return stmt
 
 
-def get_audit_for(
-    session: Session, user: User, audit_id: uuid.UUID, *, lock: bool = False
-) -> Audit:
-    """One audit in the user's scope, or 404; `lock` holds its row until the commit."""
+def with_audit_details(stmt: Select) -> Select:
+    """Everything an audit's page or document shows, in a constant number of queries."""
+    return stmt.options(
+        joinedload(Audit.location),
+        joinedload(Audit.auditor),
+        joinedload(Audit.checklist),
+        joinedload(Audit.assignment),
+        selectinload(Audit.answers),
+        selectinload(Audit.photos),
+        selectinload(Audit.section_scores),
+        selectinload(Audit.staff),
+    )
+
+
+def find_audit_for(
+    session: Session, user: User, audit_id: uuid.UUID, *, lock: bool = False, details: bool = False
+) -> Audit | None:
+    """One audit in the user's scope, or None: the one door every single-audit load goes through.
+
+    `lock` holds its row until the commit (and reads it afresh); `details` loads what its
+    document shows (answers, photos, scores, staff, location, auditor, checklist) up front.
+    """
     stmt = visible_audits(user).where(Audit.id == audit_id)
-    audit = session.scalar(stmt.with_for_update(of=Audit) if lock else stmt)
+    if details:
+        stmt = with_audit_details(stmt)
+    if lock:
+        stmt = stmt.with_for_update(of=Audit).execution_options(populate_existing=True)
+    return session.scalar(stmt)
+
+
+def get_audit_for(
+    session: Session, user: User, audit_id: uuid.UUID, *, lock: bool = False, details: bool = False
+) -> Audit:
+    """One audit in the user's scope, or 404 (see `find_audit_for`)."""
+    audit = find_audit_for(session, user, audit_id, lock=lock, details=details)
     if audit is None:
         raise NotFound(f"Audit {audit_id} not found.")
     return audit
-
-
-def get_own_audit(session: Session, user: User, audit_id: uuid.UUID) -> Audit:
-    """An audit the auditor works on, locked for the change; 403 for other roles."""
-    require_role(user, "auditor")
-    return get_audit_for(session, user, audit_id, lock=True)
 
 
 def visible_assignments(user: User) -> Select:

@@ -87,6 +87,7 @@ def empty_all_tables() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
+    db.session.expunge_all()  # the rows are gone: so are the objects that stood for them
 
 
 class SyncedClient(FlaskClient):
@@ -97,6 +98,7 @@ class SyncedClient(FlaskClient):
         db.session.commit()
         response = super().open(*args, **kwargs)
         db.session.commit()
+        db.session.expire_all()  # sessions keep objects after a commit: read the request's rows
         return response
 
 

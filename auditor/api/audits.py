@@ -4,7 +4,6 @@ import marshmallow as ma
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import select
 
 from auditor import access
 from auditor.api.common import (
@@ -16,11 +15,9 @@ from auditor.api.common import (
     page_schema,
     paginate,
 )
-from auditor.audits import lifecycle
-from auditor.audits.lifecycle import with_details
-from auditor.core.errors import NotFound
+from auditor.audits import lifecycle, listing
 from auditor.core.extensions import db
-from auditor.models import AUDIT_STATUSES, Audit, Checklist
+from auditor.models import AUDIT_STATUSES
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Audits")
 
@@ -41,6 +38,12 @@ class AnswerSchema(ma.Schema):
     comment = Str(load_default="", validate=ma.validate.Length(max=2000))
     earned = ma.fields.Float(dump_only=True, allow_none=True)
     possible = ma.fields.Float(dump_only=True, allow_none=True)
+
+
+class StoredAnswerSchema(AnswerSchema):
+    """An answer as stored: the same fields, read from an `Answer` row."""
+
+    question = Str(attribute="question_key")
 
 
 class AuditInSchema(ma.Schema):
@@ -69,17 +72,60 @@ class ReviewSchema(ma.Schema):
     note = Str(allow_none=True, validate=ma.validate.Length(max=5000))
 
 
+class OfItself(ma.fields.Nested):
+    """A nested object whose fields are read from the parent object itself."""
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        return obj
+
+
+class GeoOf(OfItself):
+    """An audit's start position, or null where none was recorded."""
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        return obj if obj.geo_lat is not None else None
+
+
+class SectionScores(ma.fields.Dict):
+    """Section rows as `{key: score}`."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        rows = {row.section_key: row.score for row in value}
+        return super()._serialize(rows, attr, obj, **kwargs)
+
+
+class PhotoUrl(Str):
+    """Where a photo (or, with `?size=thumb`, its thumbnail) is fetched."""
+
+    def __init__(self, suffix: str = "", **kwargs):
+        super().__init__(attribute="id", dump_only=True, **kwargs)
+        self.suffix = suffix
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return f"/api/v1/photos/{value}{self.suffix}"
+
+
 class ScoreSchema(ma.Schema):
-    overall = ma.fields.Float(allow_none=True)
-    sections = ma.fields.Dict(keys=Str(), values=ma.fields.Float(allow_none=True))
+    overall = ma.fields.Float(allow_none=True, attribute="score_overall")
+    sections = SectionScores(
+        keys=Str(), values=ma.fields.Float(allow_none=True), attribute="section_scores"
+    )
     critical_failed = ma.fields.Boolean()
 
 
+class StoredGeoSchema(ma.Schema):
+    lat = ma.fields.Float(attribute="geo_lat")
+    lon = ma.fields.Float(attribute="geo_lon")
+    accuracy = ma.fields.Float(allow_none=True, attribute="geo_accuracy")
+
+
 class PhotoSchema(ma.Schema):
-    uuid = Str()
-    question = Str(allow_none=True)
-    url = Str()
-    thumb_url = Str()
+    """How the API reads a photo: its metadata and where to fetch it (GPS stays private)."""
+
+    uuid = ma.fields.UUID(attribute="id")
+    question = Str(allow_none=True, attribute="question_key")
+    url = PhotoUrl()
+    thumb_url = PhotoUrl("?size=thumb")
     width = Int()
     height = Int()
     bytes = Int()
@@ -87,7 +133,9 @@ class PhotoSchema(ma.Schema):
 
 
 class AuditSchema(ma.Schema):
-    uuid = Str()
+    """How the API reads an audit."""
+
+    uuid = ma.fields.UUID(attribute="id")
     status = Str()
     auditor = ma.fields.Nested(UserRefSchema)
     location = ma.fields.Nested(LocationRefSchema)
@@ -100,14 +148,14 @@ class AuditSchema(ma.Schema):
     submitted_at = ma.fields.AwareDateTime(allow_none=True)
     reviewed_at = ma.fields.AwareDateTime(allow_none=True)
     review_note = Str()
-    geo = ma.fields.Nested(GeoSchema, allow_none=True)
+    geo = GeoOf(StoredGeoSchema, allow_none=True)
     distance_m = ma.fields.Float(allow_none=True)
     far_from_location = ma.fields.Boolean()
-    staff_ids = ma.fields.List(Int())
+    staff_ids = ma.fields.Pluck(UserRefSchema, "id", many=True, attribute="staff")
     staff_names = ma.fields.List(Str())
     notes = Str()
-    answers = ma.fields.List(ma.fields.Nested(AnswerSchema))
-    score = ma.fields.Nested(ScoreSchema)
+    answers = ma.fields.List(ma.fields.Nested(StoredAnswerSchema))
+    score = OfItself(ScoreSchema)
     photos = ma.fields.List(ma.fields.Nested(PhotoSchema))
     created_at = ma.fields.AwareDateTime()
     updated_at = ma.fields.AwareDateTime()
@@ -122,85 +170,10 @@ class AuditArgs(PageArgs):
     to = ma.fields.AwareDateTime()
 
 
-def photo_document(photo) -> dict:
-    """How the API reads a photo: its metadata and where to fetch it (GPS stays private)."""
-    url = f"/api/v1/photos/{photo.id}"
-    return {
-        "uuid": str(photo.id),
-        "question": photo.question_key,
-        "url": url,
-        "thumb_url": f"{url}?size=thumb",
-        "width": photo.width,
-        "height": photo.height,
-        "bytes": photo.bytes,
-        "taken_at": photo.taken_at,
-    }
-
-
-def audit_document(audit: Audit) -> dict:
-    """How the API reads an audit."""
-    geo = None
-    if audit.geo_lat is not None:
-        geo = {"lat": audit.geo_lat, "lon": audit.geo_lon, "accuracy": audit.geo_accuracy}
-    return {
-        **{
-            field: getattr(audit, field)
-            for field in (
-                "status",
-                "auditor",
-                "location",
-                "checklist",
-                "checklist_id",
-                "location_id",
-                "assignment_id",
-                "started_at",
-                "finished_at",
-                "submitted_at",
-                "reviewed_at",
-                "review_note",
-                "distance_m",
-                "far_from_location",
-                "staff_names",
-                "notes",
-                "created_at",
-                "updated_at",
-            )
-        },
-        "uuid": str(audit.id),
-        "geo": geo,
-        "staff_ids": [user.id for user in audit.staff],
-        "answers": [
-            {
-                "question": a.question_key,
-                "value": a.value,
-                "na": a.na,
-                "comment": a.comment,
-                "earned": a.earned,
-                "possible": a.possible,
-            }
-            for a in audit.answers
-        ],
-        "score": {
-            "overall": audit.score_overall,
-            "sections": {row.section_key: row.score for row in audit.section_scores},
-            "critical_failed": audit.critical_failed,
-        },
-        "photos": [photo_document(photo) for photo in audit.photos],
-    }
-
-
-def _filtered(stmt, args: dict):
-    for field in ("location_id", "auditor_id", "status"):
-        if field in args:
-            stmt = stmt.where(getattr(Audit, field) == args.pop(field))
-    if "checklist" in args:
-        keys = select(Checklist.id).where(Checklist.key == args.pop("checklist"))
-        stmt = stmt.where(Audit.checklist_id.in_(keys))
-    if "from_" in args:
-        stmt = stmt.where(Audit.finished_at >= args.pop("from_"))
-    if "to" in args:
-        stmt = stmt.where(Audit.finished_at < args.pop("to"))
-    return stmt
+def locked_own_audit(audit_id):
+    """The auditor's own audit, locked, with its details: what every auditor write starts from."""
+    access.require_role(current_user, "auditor")
+    return access.get_audit_for(db.session, current_user, audit_id, lock=True, details=True)
 
 
 @blp.route("")
@@ -209,10 +182,8 @@ class Audits(MethodView):
     @blp.response(200, page_schema(AuditSchema))
     def get(self, args):
         """Audits in the caller's scope, newest first; filter by location, status, time."""
-        stmt = _filtered(access.visible_audits(current_user), args)
-        stmt = with_details(stmt.order_by(Audit.finished_at.desc(), Audit.created_at.desc()))
-        page = paginate(db.session, stmt, **args)
-        return {**page, "items": [audit_document(a) for a in page["items"]]}
+        page, per_page = args.pop("page"), args.pop("per_page")
+        return paginate(db.session, listing.audit_list(current_user, args), page, per_page)
 
 
 @blp.route("/<uuid:audit_id>")
@@ -220,11 +191,7 @@ class AuditItem(MethodView):
     @blp.response(200, AuditSchema)
     def get(self, audit_id):
         """One audit with answers, score and photos."""
-        stmt = with_details(access.visible_audits(current_user).where(Audit.id == audit_id))
-        audit = db.session.scalar(stmt)
-        if audit is None:
-            raise NotFound(f"Audit {audit_id} not found.")
-        return audit_document(audit)
+        return access.get_audit_for(db.session, current_user, audit_id, details=True)
 
     @blp.arguments(AuditInSchema)
     @blp.response(200, AuditSchema)
@@ -235,7 +202,7 @@ class AuditItem(MethodView):
         access.require_role(current_user, "auditor")
         audit, created = lifecycle.save_audit(db.session, current_user, audit_id, data)
         db.session.commit()
-        return audit_document(audit), 201 if created else 200
+        return audit, 201 if created else 200
 
 
 @blp.route("/<uuid:audit_id>/submit")
@@ -244,10 +211,10 @@ class AuditSubmit(MethodView):
     @blp.alt_response(422, description="Answers or required photos are missing")
     def post(self, audit_id):
         """Check completeness, score and submit; repeating it answers the same."""
-        access.require_role(current_user, "auditor")
-        audit = lifecycle.submit(db.session, current_user, audit_id)
+        audit = locked_own_audit(audit_id)
+        lifecycle.submit(db.session, current_user, audit)
         db.session.commit()
-        return audit_document(audit)
+        return audit
 
 
 @blp.route("/<uuid:audit_id>/post-visit")
@@ -256,10 +223,10 @@ class AuditPostVisit(MethodView):
     @blp.response(200, AuditSchema)
     def patch(self, data, audit_id):
         """Record follow-through answers after the visit; the score is recomputed."""
-        access.require_role(current_user, "auditor")
-        audit = lifecycle.record_post_visit(db.session, current_user, audit_id, data["answers"])
+        audit = locked_own_audit(audit_id)
+        lifecycle.record_post_visit(db.session, current_user, audit, data["answers"])
         db.session.commit()
-        return audit_document(audit)
+        return audit
 
 
 @blp.route("/<uuid:audit_id>/review")
@@ -270,7 +237,7 @@ class AuditReview(MethodView):
     def post(self, data, audit_id):
         """Approve or return (with a note) a submitted audit."""
         access.require_role(current_user, "manager", "admin")
-        audit = access.get_audit_for(db.session, current_user, audit_id, lock=True)
+        audit = access.get_audit_for(db.session, current_user, audit_id, lock=True, details=True)
         lifecycle.review(db.session, current_user, audit, data["decision"], data.get("note"))
         db.session.commit()
-        return audit_document(audit)
+        return audit

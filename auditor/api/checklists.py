@@ -10,7 +10,7 @@ from auditor.api.common import PageArgs, page_schema, paginate
 from auditor.checklists import versions
 from auditor.checklists.definition import ChecklistDefinitionSchema
 from auditor.core.extensions import db
-from auditor.models import CHECKLIST_STATUSES, Checklist
+from auditor.models import CHECKLIST_STATUSES
 
 blp = Blueprint("checklists", __name__, url_prefix="/api/v1/checklists", description="Checklists")
 
@@ -40,12 +40,8 @@ class Checklists(MethodView):
     @blp.response(200, page_schema(ChecklistSchema))
     def get(self, args):
         """Checklist versions the caller may read (non-admins: published only)."""
-        stmt = versions.with_questions(access.visible_checklists(current_user))
-        if "key" in args:
-            stmt = stmt.where(Checklist.key == args.pop("key"))
-        if "status" in args:
-            stmt = stmt.where(Checklist.status == args.pop("status"))
-        return _page(paginate(db.session, stmt, **args))
+        stmt = versions.version_listing(current_user, args.get("key"), args.get("status"))
+        return _page(paginate(db.session, stmt, args["page"], args["per_page"]))
 
     @blp.arguments(ChecklistDefinitionSchema)
     @blp.response(201, ChecklistSchema)

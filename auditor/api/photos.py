@@ -6,8 +6,7 @@ from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from auditor import access
-from auditor.api.audits import PhotoSchema, photo_document
+from auditor.api.audits import PhotoSchema, locked_own_audit
 from auditor.api.common import QuerySchema
 from auditor.audits import photos
 from auditor.core.errors import Invalid, NotFound
@@ -72,28 +71,20 @@ class AuditPhoto(MethodView):
     @blp.alt_response(415, description="Not a JPEG, PNG, WebP or HEIC image")
     def put(self, _args, audit_id, photo_id):
         """Upload a photo; the same bytes again answer the same, other bytes 409."""
-        access.require_role(current_user, "auditor")
         data, question = _upload()
-        config = current_app.config
+        audit = locked_own_audit(audit_id)
+        limits = photos.PhotoLimits.from_config(current_app.config)
         photo, created = photos.add_photo(
-            db.session,
-            media(),
-            current_user,
-            audit_id,
-            photo_id,
-            data,
-            question,
-            max_bytes=config["PHOTO_MAX_BYTES"],
-            max_pixels=config["PHOTO_MAX_PIXELS"],
+            db.session, media(), current_user, audit, photo_id, data, question, limits
         )
         db.session.commit()
-        return photo_document(photo), 201 if created else 200
+        return photo, 201 if created else 200
 
     @blp.response(204)
     def delete(self, audit_id, photo_id):
         """Remove a photo from a draft or returned audit."""
-        access.require_role(current_user, "auditor")
-        content_hash = photos.delete_photo(db.session, current_user, audit_id, photo_id)
+        audit = locked_own_audit(audit_id)
+        content_hash = photos.delete_photo(db.session, current_user, audit, photo_id)
         db.session.commit()
         photos.forget_unused(db.session, media(), content_hash)
 

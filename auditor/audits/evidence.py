@@ -1,40 +1,30 @@
 """Resolving a corrective action with a note and an evidence photo (DESIGN §2)."""
 
 import uuid
-from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
 from auditor.audits import actions
+from auditor.audits.photos import PhotoLimits, store_photo
 from auditor.models import CorrectiveAction, Photo, User
-from auditor.photos.pipeline import process_photo, upload_hash
-from auditor.photos.storage import Storage, display_key, thumb_key
+from auditor.photos.storage import Storage
 
 
 def store_evidence(
-    session: Session, storage: Storage, action: CorrectiveAction, data: bytes, limits: dict
+    session: Session, storage: Storage, action: CorrectiveAction, data: bytes, limits: PhotoLimits
 ) -> Photo:
     """Sanitise and store a photo as the action's evidence, filed under its source audit."""
-    processed = process_photo(
+    photo = store_photo(
+        session,
+        storage,
         data,
-        max_bytes=limits["max_bytes"],
-        max_pixels=limits["max_pixels"],
-        local_tz=ZoneInfo(action.location.timezone),
-    )
-    storage.put(display_key(processed.content_hash), processed.display, "image/jpeg")
-    storage.put(thumb_key(processed.content_hash), processed.thumbnail, "image/jpeg")
-    photo = Photo(
+        limits,
+        action.location.timezone,
+        keep_gps=False,
         id=uuid.uuid4(),
         audit_id=action.audit_id,
         question_key=action.question_key,
-        upload_hash=upload_hash(data),
-        content_hash=processed.content_hash,
-        width=processed.width,
-        height=processed.height,
-        bytes=len(processed.display),
-        taken_at=processed.taken_at,
-    )  # GPS of evidence is not kept: it proves a fix, not a visit
-    session.add(photo)
+    )
     action.evidence_photo = photo
     return photo
 
@@ -46,7 +36,7 @@ def resolve(
     action: CorrectiveAction,
     note: str,
     photo: bytes | None,
-    limits: dict,
+    limits: PhotoLimits,
 ) -> CorrectiveAction:
     """Close an action with a note (required) and an optional evidence photo."""
     actions.update(session, actor, action, {"status": "done", "note": note.strip()})

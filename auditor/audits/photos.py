@@ -6,18 +6,70 @@ pointing at nothing. A resent photo is recognised by the hash of its bytes and n
 """
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auditor import access
-from auditor.audits.lifecycle import EDITABLE, definition_for, lock_own
+from auditor.audits.lifecycle import EDITABLE, definition_for
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid, NotFound
-from auditor.models import Photo, User
+from auditor.models import Audit, Photo, User
 from auditor.photos.pipeline import process_photo, upload_hash
 from auditor.photos.storage import Storage, display_key, thumb_key
+
+
+@dataclass(frozen=True)
+class PhotoLimits:
+    """What an upload may weigh (DESIGN §9): bytes and decoded pixels."""
+
+    max_bytes: int
+    max_pixels: int
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> "PhotoLimits":
+        """The limits the app is configured with (PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS)."""
+        return cls(config["PHOTO_MAX_BYTES"], config["PHOTO_MAX_PIXELS"])
+
+
+def store_photo(
+    session: Session,
+    storage: Storage,
+    data: bytes,
+    limits: PhotoLimits,
+    timezone: str,
+    *,
+    keep_gps: bool,
+    **row: Any,
+) -> Photo:
+    """Sanitise an upload (DESIGN §9), store its display image and thumbnail, add its row.
+
+    `timezone` reads an EXIF time without an offset; `row` names the photo's id, audit and
+    question. Evidence photos drop GPS: they prove a fix, not a visit.
+    """
+    processed = process_photo(
+        data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels, local_tz=ZoneInfo(timezone)
+    )
+    storage.put(display_key(processed.content_hash), processed.display, "image/jpeg")
+    storage.put(thumb_key(processed.content_hash), processed.thumbnail, "image/jpeg")
+    lat, lon = processed.gps if keep_gps and processed.gps else (None, None)
+    photo = Photo(
+        upload_hash=upload_hash(data),
+        content_hash=processed.content_hash,
+        width=processed.width,
+        height=processed.height,
+        bytes=len(processed.display),
+        taken_at=processed.taken_at,
+        gps_lat=lat,
+        gps_lon=lon,
+        **row,
+    )
+    session.add(photo)
+    return photo
 
 
 def _check_question(definition: dict, question: str | None) -> None:
@@ -36,69 +88,48 @@ def add_photo(
     session: Session,
     storage: Storage,
     auditor: User,
-    audit_id: uuid.UUID,
+    audit: Audit,
     photo_id: uuid.UUID,
     data: bytes,
     question: str | None,
-    *,
-    max_bytes: int,
-    max_pixels: int,
+    limits: PhotoLimits,
 ) -> tuple[Photo, bool]:
-    """Store a photo under its client UUID; answers it and whether it is new."""
-    audit = lock_own(session, auditor, audit_id)
-    digest = upload_hash(data)
+    """Store a photo of the (locked) audit under its client UUID; answers it and whether it is
+    new. The same bytes again answer the stored photo; other bytes under its UUID, 409."""
     existing = session.get(Photo, photo_id)
     if existing is not None:
-        if (existing.audit_id, existing.upload_hash, existing.question_key) == (
-            audit.id,
-            digest,
-            question,
-        ):
+        same = (existing.audit_id, existing.upload_hash, existing.question_key)
+        if same == (audit.id, upload_hash(data), question):
             return existing, False
         raise Conflict(f"Photo {photo_id} was stored already with other content.")
     if audit.status not in EDITABLE:
         raise Conflict(f"The audit is {audit.status}; photos change only on drafts.")
-    _check_question(definition_for(session, audit.checklist_id), question)
-    processed = process_photo(
+    _check_question(definition_for(session, audit), question)
+    photo = store_photo(
+        session,
+        storage,
         data,
-        max_bytes=max_bytes,
-        max_pixels=max_pixels,
-        local_tz=ZoneInfo(audit.location.timezone),
-    )
-    storage.put(display_key(processed.content_hash), processed.display, "image/jpeg")
-    storage.put(thumb_key(processed.content_hash), processed.thumbnail, "image/jpeg")
-    lat, lon = processed.gps or (None, None)
-    photo = Photo(
+        limits,
+        audit.location.timezone,
+        keep_gps=True,
         id=photo_id,
         audit=audit,
         question_key=question,
-        upload_hash=digest,
-        content_hash=processed.content_hash,
-        width=processed.width,
-        height=processed.height,
-        bytes=len(processed.display),
-        taken_at=processed.taken_at,
-        gps_lat=lat,
-        gps_lon=lon,
     )
-    session.add(photo)
-    session.flush()
     audit_log.record(
         session, auditor, "photo.add", "audit", audit.id, photo=str(photo_id), question=question
     )
     return photo, True
 
 
-def delete_photo(session: Session, auditor: User, audit_id: uuid.UUID, photo_id: uuid.UUID) -> str:
-    """Remove a photo from a draft or returned audit; answers its content hash."""
-    audit = lock_own(session, auditor, audit_id)
-    photo = session.get(Photo, photo_id)
-    if photo is None or photo.audit_id != audit.id:
+def delete_photo(session: Session, auditor: User, audit: Audit, photo_id: uuid.UUID) -> str:
+    """Remove a photo from a draft or returned (locked) audit; answers its content hash."""
+    photo = next((photo for photo in audit.photos if photo.id == photo_id), None)
+    if photo is None:
         raise NotFound(f"Photo {photo_id} not found.")
     if audit.status not in EDITABLE:
         raise Conflict(f"The audit is {audit.status}; photos change only on drafts.")
     audit.photos.remove(photo)
-    session.flush()
     audit_log.record(session, auditor, "photo.delete", "audit", audit.id, photo=str(photo_id))
     return photo.content_hash
 

@@ -2,6 +2,7 @@
 
 import json
 from collections.abc import Mapping
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
@@ -9,6 +10,7 @@ import marshmallow as ma
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, selectinload
 
+from auditor import access
 from auditor.checklists.definition import dump_definition, load_definition
 from auditor.core import audit_log
 from auditor.core.errors import Invalid, NotFound, flatten_errors
@@ -65,6 +67,26 @@ def definition_of(checklist: Checklist) -> dict[str, Any]:
     }
 
 
+# published versions never change (DESIGN §2), so their definitions are read once per process;
+# the publication time is part of the key, so a database emptied and refilled (tests) misses
+_PUBLISHED_DEFINITIONS: dict[tuple[int, datetime], dict[str, Any]] = {}
+_CACHED_AT_MOST = 256
+
+
+def definition_for(session: Session, checklist: Checklist) -> dict[str, Any]:
+    """The definition of one version, to read and never change; published ones come cached."""
+    key = (checklist.id, checklist.published_at)
+    if checklist.published_at is not None and key in _PUBLISHED_DEFINITIONS:
+        return _PUBLISHED_DEFINITIONS[key]
+    session.scalars(with_questions(select(Checklist).where(Checklist.id == checklist.id))).one()
+    definition = definition_of(checklist)
+    if checklist.published_at is not None:
+        if len(_PUBLISHED_DEFINITIONS) >= _CACHED_AT_MOST:
+            _PUBLISHED_DEFINITIONS.clear()
+        _PUBLISHED_DEFINITIONS[key] = definition
+    return definition
+
+
 def document_of(checklist: Checklist) -> dict[str, Any]:
     """How the API reads a version: its definition plus id, version and status."""
     return {
@@ -93,6 +115,22 @@ def _build_sections(checklist: Checklist, definition: Mapping[str, Any]) -> None
                 )
             )
         checklist.sections.append(row)
+
+
+def every_version() -> Select:
+    """Every version of every checklist, newest first within a key (the admin's list)."""
+    return select(Checklist).order_by(Checklist.key, Checklist.version.desc())
+
+
+def version_listing(user: User, key: str | None = None, status: str | None = None) -> Select:
+    """The versions the user may read (non-admins: published ones), of one key or status if
+    given, with their sections and questions."""
+    stmt = with_questions(access.visible_checklists(user))
+    if key is not None:
+        stmt = stmt.where(Checklist.key == key)
+    if status is not None:
+        stmt = stmt.where(Checklist.status == status)
+    return stmt
 
 
 def latest_version(session: Session, key: str) -> Checklist | None:

@@ -9,7 +9,9 @@ from flask_wtf.csrf import CSRFProtect
 
 from auditor.models.base import Base
 
-db = SQLAlchemy(model_class=Base)
+# a request commits once and then answers with what it holds: keeping loaded objects after the
+# commit saves re-reading every row of the answer (the session ends with the request anyway)
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -22,7 +22,7 @@ from auditor.models import Checklist, Location, User
 from auditor.photos.storage import Storage
 
 MONTHS = 6
-PHOTO_LIMITS = {"max_bytes": 20 * 1024 * 1024, "max_pixels": 50_000_000}
+PHOTO_LIMITS = photos.PhotoLimits(max_bytes=20 * 1024 * 1024, max_pixels=50_000_000)
 
 
 def _clamp(value: float, low: float = 0.02, high: float = 0.98) -> float:
@@ -208,10 +208,8 @@ def _approved_audit(
     audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
     audit, _ = lifecycle.save_audit(session, auditor, audit_id, body)
     photo_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-    photos.add_photo(
-        session, storage, auditor, audit_id, photo_id, _photo(rng), "tidy", **PHOTO_LIMITS
-    )
-    lifecycle.submit(session, auditor, audit_id)
+    photos.add_photo(session, storage, auditor, audit, photo_id, _photo(rng), "tidy", PHOTO_LIMITS)
+    lifecycle.submit(session, auditor, audit)
     lifecycle.review(session, cast.reviewer, audit, "approve", None)
     # backdated after the life cycle ran, which stamps the present
     audit.submitted_at = body["finished_at"] + timedelta(hours=rng.uniform(0.2, 3))

@@ -4,7 +4,6 @@ import json
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from auditor import access
 from auditor.checklists import compare, versions
@@ -21,8 +20,8 @@ MAX_JSON_BYTES = 1024 * 1024
 @roles("admin")
 def checklists_page():
     """Every version of every checklist, newest first within a key."""
-    stmt = select(Checklist).order_by(Checklist.key, Checklist.version.desc())
-    return render_template("admin/checklists.html", versions=db.session.scalars(stmt).all())
+    every = db.session.scalars(versions.every_version()).all()
+    return render_template("admin/checklists.html", versions=every)
 
 
 def _uploaded_json() -> object:

@@ -4,14 +4,14 @@ import uuid
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
 
 from auditor import access
-from auditor.audits import evidence, lifecycle
+from auditor.audits import actions as corrective_actions
+from auditor.audits import evidence, lifecycle, listing
+from auditor.audits.photos import PhotoLimits
 from auditor.core.errors import DomainError
 from auditor.core.extensions import db
 from auditor.insights import charts
-from auditor.models import Audit, CorrectiveAction
 from auditor.web.pages import page_of, roles
 
 bp = Blueprint("review", __name__, url_prefix="/manager")
@@ -23,30 +23,16 @@ PAGE = 100
 @roles(*MANAGERS)
 def queue():
     """Submitted audits waiting for review, oldest first, a page at a time."""
-    stmt = (
-        access.visible_audits(current_user)
-        .where(Audit.status == "submitted")
-        .options(joinedload(Audit.location), joinedload(Audit.auditor))
-        .order_by(Audit.submitted_at, Audit.id)
-    )
-    page = page_of(db.session, stmt, PAGE)
+    page = page_of(db.session, listing.review_queue(current_user), PAGE)
     return render_template("manager/queue.html", waiting=page.items, total=page.total, page=page)
-
-
-def _audit(audit_id: uuid.UUID) -> Audit:
-    stmt = lifecycle.with_details(access.visible_audits(current_user).where(Audit.id == audit_id))
-    audit = db.session.scalar(stmt)
-    if audit is None:
-        access.get_audit_for(db.session, current_user, audit_id)  # raises the 404
-    return audit
 
 
 @bp.get("/audits/<uuid:audit_id>")
 @roles(*MANAGERS)
 def audit(audit_id: uuid.UUID):
     """An audit: answers with points, section scores, photos; printable."""
-    found = _audit(audit_id)
-    definition = lifecycle.definition_for(db.session, found.checklist_id)
+    found = access.get_audit_for(db.session, current_user, audit_id, details=True)
+    definition = lifecycle.definition_for(db.session, found)
     answers = {answer.question_key: answer for answer in found.answers}
     photos: dict = {}
     for photo in found.photos:
@@ -66,7 +52,7 @@ def audit(audit_id: uuid.UUID):
 @roles(*MANAGERS)
 def review(audit_id: uuid.UUID):
     """Approve, or return with a note; back to the queue with a message."""
-    found = access.get_audit_for(db.session, current_user, audit_id, lock=True)
+    found = access.get_audit_for(db.session, current_user, audit_id, lock=True, details=True)
     decision = request.form.get("decision", "")
     if decision not in ("approve", "return"):
         flash("Choose approve or return.", "error")
@@ -96,14 +82,10 @@ def _message(error: DomainError) -> str:
 def actions():
     """Corrective actions in scope, soonest due first, a page at a time."""
     status = request.args.get("status", "open")
-    stmt = access.visible_actions(current_user).options(
-        joinedload(CorrectiveAction.location),
-        joinedload(CorrectiveAction.owner),
-        joinedload(CorrectiveAction.evidence_photo),
+    stmt = corrective_actions.follow_up_listing(
+        current_user, status if status in ("open", "done") else None
     )
-    if status in ("open", "done"):
-        stmt = stmt.where(CorrectiveAction.status == status)
-    page = page_of(db.session, stmt.order_by(CorrectiveAction.due, CorrectiveAction.id), PAGE)
+    page = page_of(db.session, stmt, PAGE)
     return render_template("manager/actions.html", items=page.items, status=status, page=page)
 
 
@@ -114,8 +96,7 @@ def resolve(action_id: int):
     action = access.get_action_for(db.session, current_user, action_id)
     upload = request.files.get("photo")
     data = upload.read() if upload and upload.filename else None
-    config = current_app.config
-    limits = {"max_bytes": config["PHOTO_MAX_BYTES"], "max_pixels": config["PHOTO_MAX_PIXELS"]}
+    limits = PhotoLimits.from_config(current_app.config)
     storage = current_app.extensions["media"]
     try:
         evidence.resolve(

@@ -1,0 +1,89 @@
+"""The write and read paths of an audit run a fixed, small number of SQL statements.
+
+Counted on SQLite with every statement included (BEGIN too); PostgreSQL runs the same ones less
+the BEGIN, which its driver sends by itself. The first PUT of a test reads the checklist's
+definition (three statements); later ones find it cached.
+"""
+
+import pytest
+from sqlalchemy import event
+
+from auditor.core.extensions import db
+from tests.api.audit_helpers import audit_body, new_uuid, published_store
+from tests.api.images import jpeg
+
+
+@pytest.fixture
+def store(app):
+    return published_store()
+
+
+def statements_of(app, call) -> list[str]:
+    """The SQL statements one request runs (it must succeed)."""
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = call()
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code < 300, response.get_json()
+    return statements
+
+
+def put_photo(auditor, audit_id: str):
+    url = f"/api/v1/audits/{audit_id}/photos/{new_uuid()}?question=tidy"
+    return auditor.put(url, data=jpeg(), headers={"Content-Type": "image/jpeg"})
+
+
+def test_creating_a_full_audit_takes_at_most_15_statements(app, login_as, store):
+    auditor, audit_id = login_as("auditor"), new_uuid()
+    body = audit_body(store)
+    statements = statements_of(app, lambda: auditor.put(f"/api/v1/audits/{audit_id}", json=body))
+    assert len(statements) <= 15, statements
+    # everything is read before anything is written: the audit's row takes one UPDATE, and
+    # the thirteen answers one INSERT
+    assert sum(s.startswith("UPDATE audits") for s in statements) == 1
+    assert sum(s.startswith("INSERT INTO answers") for s in statements) == 1
+
+
+def test_replacing_an_audit_takes_at_most_12_statements(app, login_as, store):
+    auditor, audit_id = login_as("auditor"), new_uuid()
+    body = audit_body(store)
+    assert auditor.put(f"/api/v1/audits/{audit_id}", json=body).status_code == 201
+    again = audit_body(store, notes="Quieter after all.")
+    statements = statements_of(app, lambda: auditor.put(f"/api/v1/audits/{audit_id}", json=again))
+    assert len(statements) <= 12, statements
+
+
+def test_submitting_takes_at_most_12_statements_and_one_transaction(app, login_as, store):
+    auditor, audit_id = login_as("auditor"), new_uuid()
+    assert auditor.put(f"/api/v1/audits/{audit_id}", json=audit_body(store)).status_code == 201
+    assert put_photo(auditor, audit_id).status_code == 201
+    statements = statements_of(app, lambda: auditor.post(f"/api/v1/audits/{audit_id}/submit"))
+    assert len(statements) <= 12, statements
+    assert [s for s in statements if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"] or (
+        db.engine.dialect.name == "postgresql"
+    )
+
+
+def test_reading_one_audit_takes_at_most_7_statements(app, login_as, store):
+    auditor, audit_id = login_as("auditor"), new_uuid()
+    assert auditor.put(f"/api/v1/audits/{audit_id}", json=audit_body(store)).status_code == 201
+    assert put_photo(auditor, audit_id).status_code == 201
+    statements = statements_of(app, lambda: auditor.get(f"/api/v1/audits/{audit_id}"))
+    assert len(statements) <= 7, statements
+
+
+def test_a_page_of_audits_costs_the_same_for_one_audit_or_many(app, login_as, store):
+    auditor = login_as("auditor")
+    assert auditor.put(f"/api/v1/audits/{new_uuid()}", json=audit_body(store)).status_code == 201
+    one = statements_of(app, lambda: auditor.get("/api/v1/audits"))
+    for _ in range(5):
+        audit_id = new_uuid()
+        assert auditor.put(f"/api/v1/audits/{audit_id}", json=audit_body(store)).status_code == 201
+        assert put_photo(auditor, audit_id).status_code == 201
+    many = statements_of(app, lambda: auditor.get("/api/v1/audits"))
+    assert len(many) == len(one)

@@ -25,6 +25,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
+from flask import current_app
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, insert, select, text
 
@@ -34,7 +35,7 @@ from auditor import create_app
 from auditor.checklists import versions
 from auditor.core.extensions import db
 from auditor.models import Audit, Location, Region, User, region_managers, utcnow
-from auditor.people.passwords import hash_password
+from auditor.people.passwords import PasswordHashing, hash_password
 
 DAYS = 90
 PASSWORD = "bench-password"
@@ -48,7 +49,7 @@ def populate(n_locations: int, n_audits: int, rng: random.Random) -> None:
     regions = [Region(name=f"Region {i}") for i in range(10)]
     db.session.add_all(regions)
     db.session.flush()
-    hashed = hash_password(PASSWORD)
+    hashed = hash_password(PASSWORD, PasswordHashing.from_config(current_app.config))
     auditor = User(email="auditor@bench.test", name="A", role="auditor", password_hash=hashed)
     admin = User(email="admin@bench.test", name="Admin", role="admin", password_hash=hashed)
     manager = User(email="manager@bench.test", name="M", role="manager", password_hash=hashed)

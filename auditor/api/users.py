@@ -1,6 +1,7 @@
 """User accounts (admin)."""
 
 import marshmallow as ma
+from flask import current_app
 from flask.views import MethodView
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -10,6 +11,7 @@ from auditor.api.common import Id, PageArgs, Text, page_schema, paginate
 from auditor.core.extensions import db
 from auditor.models import ROLES
 from auditor.people import accounts, directory
+from auditor.people.passwords import PasswordHashing
 
 blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="User accounts")
 
@@ -54,10 +56,14 @@ class Users(MethodView):
         """Create a user of any role (admin)."""
         access.require_role(current_user, "admin")
         active = data.pop("active")
-        user = accounts.create_user(db.session, current_user, **data)
+        user = accounts.create_user(db.session, current_user, hashing=_hashing(), **data)
         user.active = active
         db.session.commit()
         return user
+
+
+def _hashing() -> PasswordHashing:
+    return PasswordHashing.from_config(current_app.config)
 
 
 @blp.route("/<id:user_id>")
@@ -72,6 +78,6 @@ class UserItem(MethodView):
     def patch(self, data, user_id):
         """Change a user; a role change, new password or deactivation ends their sessions."""
         user = access.get_user_for(db.session, current_user, user_id)
-        accounts.update_user(db.session, current_user, user, data)
+        accounts.update_user(db.session, current_user, user, data, hashing=_hashing())
         db.session.commit()
         return user

@@ -1,6 +1,6 @@
 """Admin pages for accounts: the table of users, a new account, one account's form."""
 
-from flask import render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
 from auditor import access
@@ -9,6 +9,7 @@ from auditor.core.extensions import db
 from auditor.models import ROLES
 from auditor.org import listings
 from auditor.people import accounts, directory
+from auditor.people.passwords import PasswordHashing
 from auditor.web.admin import bp, refused, saved
 from auditor.web.pages import as_int, roles
 
@@ -50,14 +51,17 @@ def _user_fields(form, *, new: bool) -> dict:
     return fields
 
 
+def _hashing() -> PasswordHashing:
+    return PasswordHashing.from_config(current_app.config)
+
+
 @bp.post("/users")
 @roles("admin")
 def create_user():
     """Create an account."""
     try:
-        user = accounts.create_user(
-            db.session, current_user, **_user_fields(request.form, new=True)
-        )
+        fields = _user_fields(request.form, new=True)
+        user = accounts.create_user(db.session, current_user, hashing=_hashing(), **fields)
     except DomainError as error:
         return refused(error, "admin.users")
     return saved(f"Created {user.email} ({user.role}).", "admin.users")
@@ -77,7 +81,8 @@ def update_user(user_id: int):
     """Change an account; a new role, password or deactivation ends its sessions."""
     user = access.get_user_for(db.session, current_user, user_id)
     try:
-        accounts.update_user(db.session, current_user, user, _user_fields(request.form, new=False))
+        changes = _user_fields(request.form, new=False)
+        accounts.update_user(db.session, current_user, user, changes, hashing=_hashing())
     except DomainError as error:
         return refused(error, "admin.edit_user", user_id=user_id)
     return saved(f"Saved {user.email}.", "admin.users")

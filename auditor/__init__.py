@@ -13,6 +13,7 @@ from auditor.core import config as settings
 from auditor.core.errors import Conflict, DomainError, Invalid, Unavailable
 from auditor.core.extensions import csrf, db, limiter, login_manager, migrate
 from auditor.core.problems import is_api_request, problem
+from auditor.core.strict_json import StrictJSONProvider
 
 log = logging.getLogger(__name__)
 
@@ -25,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         static_folder="../static",
         instance_relative_config=True,
     )
+    app.json = StrictJSONProvider(app)  # bodies Python's json would crash on answer 400
     app.config.from_mapping(settings.from_environment(app.instance_path))
     app.config.update(config or {})
     if not app.config["SECRET_KEY"]:
@@ -117,7 +119,8 @@ def _integrity_conflict(error: IntegrityError):
 
 
 def _unstorable(error: Exception):
-    # a value the schemas let through but the database cannot hold (out of range, NUL byte)
+    # a value the schemas let through but the database cannot hold (out of range, NUL byte,
+    # lone surrogate)
     log.info("unstorable value: %s", error)
     db.session.rollback()
     return _domain_error(Invalid({"_schema": ["A value is out of range or cannot be stored."]}))
@@ -136,6 +139,8 @@ def register_errorhandlers(app: Flask) -> None:
     app.register_error_handler(DomainError, _domain_error)
     app.register_error_handler(DataError, _unstorable)
     app.register_error_handler(OverflowError, _unstorable)
+    # a lone surrogate, raised by the driver (sqlite3, psycopg) while encoding a parameter
+    app.register_error_handler(UnicodeEncodeError, _unstorable)
     app.register_error_handler(OperationalError, _database_unavailable)
     app.register_error_handler(IntegrityError, _integrity_conflict)
 

@@ -8,6 +8,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from auditor.checklists import versions
+from auditor.core import strict_json
 from auditor.core.errors import DomainError
 from auditor.core.extensions import db
 from auditor.demo import dataset
@@ -116,11 +117,11 @@ def checklist_group():
 def checklist_import(file, publish):
     """Save a definition from a JSON file as a draft version (or replace the latest draft)."""
     try:
-        definition = versions.parse_definition(json.load(file))
+        definition = versions.parse_definition(strict_json.loads(file.read()))
         checklist, created = versions.save_definition(db.session, None, definition)
         if publish:
             versions.publish(db.session, None, checklist)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (strict_json.UnreadableJson, UnicodeDecodeError) as error:
         raise click.ClickException(f"{file.name} is not JSON: {error}") from error
     except DomainError as error:
         _fail(error)

@@ -312,6 +312,28 @@ def test_import_of_a_file_that_is_not_json_fails_and_changes_nothing(
     assert stored_versions() == [(1, "draft", "Kept")]
 
 
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[" * 5000 + "]" * 5000, "nested more than"),
+        ('{"key": "store-visit", "follow_up_days": ' + "9" * 5000 + "}", "more than 20 digits"),
+        ('{"key": "store-visit", "title": "\\ud800"}', "lone UTF-16 surrogate"),
+        ('{"key": "store-visit", "follow_up_days": NaN}', "NaN is not a JSON value"),
+        ('{"key": "store-visit", "follow_up_days": 1e999}', "out of range"),
+    ],
+)
+def test_import_of_json_python_cannot_hold_fails_clearly_without_a_traceback(
+    runner, write_json, text, reason
+):
+    path = write_json(None, text)
+    result = run(runner, "checklist", "import", path)
+    assert result.exit_code == 1
+    assert f"Error: {path} is not JSON: " in result.output
+    assert reason in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert stored_versions() == []
+
+
 def test_import_reads_utf8_with_or_without_a_byte_order_mark(runner, tmp_path, definition):
     text = json.dumps({**definition, "title": "Filialbesuch Köln"}, ensure_ascii=False)
     path = tmp_path / "with-bom.json"

@@ -28,8 +28,9 @@ from auditor.api import (
 )
 from auditor.api.base import Api
 from auditor.api.common import IdConverter, id_converter_schema
+from auditor.core import strict_json
 from auditor.core.database import SAFE_METHODS
-from auditor.core.errors import Forbidden, Unauthorized
+from auditor.core.errors import DomainError, Forbidden, Unauthorized
 from auditor.core.extensions import csrf
 from auditor.people.authentication import auth_method
 
@@ -68,6 +69,15 @@ def _require_credentials() -> None:
             raise Forbidden("Send the page's CSRF token in X-CSRF-Token.") from error
 
 
+def _readable_json_body() -> None:
+    # checked strictly before any view, so webargs' own json.loads only meets sound text
+    if request.is_json and (body := request.get_data(cache=True)):
+        try:
+            strict_json.loads(body)
+        except strict_json.UnreadableJson as error:
+            raise DomainError(f"The body is not JSON this API can read: {error}.") from error
+
+
 def schema_name(schema: type[ma.Schema] | ma.Schema) -> str:
     """OpenAPI component names: `Location`, and `LocationPatch` for a PATCH body."""
     cls = resolve_schema_cls(schema)
@@ -89,3 +99,4 @@ def register_api(app: Flask) -> None:
         csrf.exempt(blueprint)  # checked in _require_credentials, cookie sessions only
         api.register_blueprint(blueprint)
     app.before_request(_require_credentials)
+    app.before_request(_readable_json_body)

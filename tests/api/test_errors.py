@@ -125,3 +125,86 @@ def test_blank_names_are_refused_not_stored_empty(admin, name):
     response = admin.post("/api/v1/regions", json={"name": name})
     assert response.status_code == 422
     assert "name" in problem_of(response)["errors"]
+
+
+# bodies Python's json module reads with an error other than JSONDecodeError, or reads into
+# values no database driver can store
+UNREADABLE_BODIES = {
+    "nested arrays": "[" * 100_000 + "]" * 100_000,
+    "nested in a field": '{"name": ' + "[" * 5000 + "]" * 5000 + "}",
+    "nested objects": '{"a":' * 2000 + "1" + "}" * 2000,
+    "an integer past the digit limit": '{"name": "North", "n": ' + "9" * 5000 + "}",
+    "a long integer": '{"name": "North", "n": -' + "9" * 40 + "}",
+    "a lone surrogate": '{"name": "North \\ud800"}',
+    "a lone surrogate in a key": '{"\\udfff": "North"}',
+    "NaN": '{"name": NaN}',
+    "infinity": '{"name": -Infinity}',
+    "a float that overflows": '{"name": 1e999}',
+    "bytes that are not UTF-8": b'{"name": "\xff\xfe"}',
+}
+
+
+@pytest.mark.parametrize("body", UNREADABLE_BODIES.values(), ids=UNREADABLE_BODIES.keys())
+@pytest.mark.parametrize(
+    "path", ["/api/v1/regions", "/api/v1/checklists", "/api/v1/auth/token", "/api/v1/me"]
+)
+def test_json_python_cannot_hold_answers_400_and_changes_nothing(admin, path, body):
+    method = "GET" if path == "/api/v1/me" else "POST"
+    response = admin._send(
+        method, path, data=body, headers={"Content-Type": "application/json; charset=utf-8"}
+    )
+    assert response.status_code == 400, response.data[:300]
+    assert "not JSON this API can read" in problem_of(response)["detail"]
+    assert admin.get("/api/v1/regions").get_json()["total"] == 0
+
+
+def test_deep_json_within_the_limit_is_read_and_judged_by_the_schema(admin):
+    nested = "[" * 30 + "]" * 30
+    response = admin._send(
+        "POST",
+        "/api/v1/regions",
+        data='{"name": ' + nested + "}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 422
+    assert "name" in problem_of(response)["errors"]
+
+
+def test_escaped_surrogate_pairs_are_text_and_stored(admin):
+    response = admin._send(
+        "POST",
+        "/api/v1/regions",
+        data='{"name": "North \\ud83d\\ude00"}',
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 201
+    assert response.get_json()["name"] == "North \U0001f600"
+
+
+@pytest.fixture
+def unencodable_route(app):
+    """A route writing a lone surrogate, as a value reaching the driver by a way other than a
+    JSON body would (none is known today): sqlite3 and psycopg raise UnicodeEncodeError."""
+    from auditor.core.extensions import db as app_db
+    from auditor.models import Region
+
+    @app.get("/api/v1/test-only/unencodable")
+    def unencodable():
+        app_db.session.add(Region(name="Kept out"))
+        app_db.session.flush()
+        app_db.session.add(Region(name="South \ud800"))
+        app_db.session.flush()
+        return {}
+
+    return "/api/v1/test-only/unencodable"
+
+
+def test_a_value_the_database_driver_cannot_encode_answers_422_and_rolls_back(
+    unencodable_route, admin
+):
+    response = admin.get(unencodable_route)
+    assert response.status_code == 422, response.data
+    assert problem_of(response)["errors"] == {
+        "_schema": ["A value is out of range or cannot be stored."]
+    }
+    assert admin.get("/api/v1/regions").get_json()["total"] == 0

@@ -35,6 +35,8 @@ from auditor.models import (
 from auditor.org.geo import PROOF_OF_VISIT_M, haversine_m
 
 EDITABLE = ("draft", "returned")
+CLOCK_DRIFT = timedelta(minutes=10)  # how far ahead a phone's clock may run
+MAX_VISIT = timedelta(hours=12)
 FIELDS = ("started_at", "finished_at", "notes")
 # a row just inserted has none of these yet: saying so up front saves a SELECT each
 _CHILDREN = ("answers", "photos", "section_scores", "staff")
@@ -191,8 +193,19 @@ def _staff(session: Session, staff_ids: list[int], location_id: int) -> list[Use
 
 
 def _check_times(started: datetime | None, finished: datetime | None) -> None:
+    """Times the world allows (DESIGN §10.1): in order, not in the future beyond a phone's
+    clock drift, and one visit long at most."""
+    errors: dict[str, list[str]] = {}
+    latest = utcnow() + CLOCK_DRIFT
+    for field, value in (("started_at", started), ("finished_at", finished)):
+        if value is not None and value > latest:
+            errors[field] = ["Must not be more than 10 minutes in the future."]
     if started and finished and finished < started:
-        raise Invalid({"finished_at": ["Must not be before started_at."]})
+        errors.setdefault("finished_at", []).append("Must not be before started_at.")
+    elif started and finished and finished - started > MAX_VISIT:
+        errors.setdefault("finished_at", []).append("A visit lasts at most 12 hours.")
+    if errors:
+        raise Invalid(errors, "The visit's times are impossible: see errors.")
 
 
 def _set_geo(audit: Audit, location: Location, geo: Mapping | None) -> None:
@@ -316,8 +329,9 @@ def record_post_visit(
     window; rescore."""
     definition = definition_for(session, audit)
     _check_answers(definition, answers, {"post_visit"})
-    if audit.finished_at is not None:
-        closes = audit.finished_at + timedelta(days=definition["follow_up_days"])
+    # counted from the server's own submit time: a client's finished_at could say anything
+    if audit.submitted_at is not None:
+        closes = audit.submitted_at + timedelta(days=definition["follow_up_days"])
         if utcnow() > closes:
             raise Conflict(f"The follow-up window closed on {closes:%Y-%m-%d}.")
     _apply_answers(audit, answers)

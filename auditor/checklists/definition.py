@@ -30,7 +30,8 @@ TYPE_SETTINGS = {
     "yes_no": ("pass_on",),
     "scale": ("min", "max"),
     "choice": ("options",),
-    "numeric": ("unit", "bands"),
+    # numeric min/max are optional inclusive bounds on the value (DESIGN §10.1)
+    "numeric": ("unit", "bands", "min", "max"),
     "text": (),
 }
 SETTING_DEFAULTS = {
@@ -39,7 +40,11 @@ SETTING_DEFAULTS = {
     "numeric": {"unit": None},
 }
 REQUIRED_SETTINGS = {"choice": ("options",), "numeric": ("bands",)}
-_SETTING_OWNER = {name: qtype for qtype, names in TYPE_SETTINGS.items() for name in names}
+_SETTING_OWNERS = {
+    name: tuple(qtype for qtype, names in TYPE_SETTINGS.items() if name in names)
+    for names in TYPE_SETTINGS.values()
+    for name in names
+}
 
 DEFAULT_CHECKLIST_DIR = Path(__file__).with_name("defaults")
 
@@ -53,6 +58,7 @@ SLUG_MESSAGE = (
 MAX_WEIGHT = 1000
 MAX_FOLLOW_UP_DAYS = 365
 MAX_SCALE = 1_000_000
+MAX_MIN_MINUTES = 12 * 60  # a visit lasts at most 12 hours (DESIGN §10.1)
 REQUIRED = "Missing data for required field."
 
 
@@ -172,8 +178,9 @@ class QuestionSchema(_StrictSchema):
     photo = fields.String(load_default="none", validate=validate.OneOf(PHOTO_MODES))
     show_if = fields.Nested(ShowIfSchema, allow_none=True, load_default=None)
     pass_on = StrictBoolean()
-    min = fields.Integer(strict=True, validate=validate.Range(-MAX_SCALE, MAX_SCALE))
-    max = fields.Integer(strict=True, validate=validate.Range(-MAX_SCALE, MAX_SCALE))
+    # scale: whole numbers (defaults 1 and 5); numeric: any finite number; checked below
+    min = JsonNumber()
+    max = JsonNumber()
     # Required only for their own type, which the validator below enforces.
     options = _non_empty_list(OptionSchema, 100, "option", required=False)
     bands = _non_empty_list(BandSchema, 100, "band", required=False)
@@ -184,10 +191,8 @@ class QuestionSchema(_StrictSchema):
         qtype = data["type"]
         if qtype == "text" and data["critical"]:
             errors["critical"] = ["a text question is not scored, so it cannot be critical"]
-        if qtype == "scale":
-            settings = {**SETTING_DEFAULTS["scale"], **data}
-            if settings["min"] >= settings["max"]:
-                errors["max"] = ["must be greater than min"]
+        if qtype in ("scale", "numeric"):
+            errors.update(_bounds_errors(qtype, data))
         if qtype == "choice" and "options" in data:
             _check_option_keys(data["options"], errors)
         if qtype == "numeric" and "bands" in data:
@@ -205,13 +210,34 @@ def _misplaced_settings(question: dict) -> dict:
     """Errors for settings of another type, and for missing required settings."""
     qtype = question["type"]
     errors = {
-        name: [f"only for {owner} questions"]
-        for name, owner in _SETTING_OWNER.items()
-        if name in question and owner != qtype
+        name: [f"only for {' or '.join(owners)} questions"]
+        for name, owners in _SETTING_OWNERS.items()
+        if name in question and qtype not in owners
     }
     for name in REQUIRED_SETTINGS.get(qtype, ()):
         if name not in question:
             errors[name] = [REQUIRED]
+    return errors
+
+
+def _bounds_errors(qtype: str, question: dict) -> dict:
+    """A scale runs between whole numbers, min below max; a numeric value's optional bounds
+    are inclusive, so min may equal max."""
+    errors: dict[str, list[str]] = {}
+    if qtype == "scale":
+        for name in ("min", "max"):
+            value = question.get(name)
+            if value is not None and not isinstance(value, int):
+                errors[name] = ["Not a valid integer."]
+            elif value is not None and not -MAX_SCALE <= value <= MAX_SCALE:
+                errors[name] = [f"Must be from {-MAX_SCALE} to {MAX_SCALE}."]
+        if errors:
+            return errors
+        low, high = question.get("min", 1), question.get("max", 5)
+        if low >= high:
+            errors["max"] = ["must be greater than min"]
+    elif "min" in question and "max" in question and question["min"] > question["max"]:
+        errors["max"] = ["must not be less than min"]
     return errors
 
 
@@ -257,6 +283,10 @@ class ChecklistDefinitionSchema(_StrictSchema):
         strict=True, load_default=14, validate=validate.Range(0, MAX_FOLLOW_UP_DAYS)
     )
     action_threshold = JsonNumber(load_default=60, validate=validate.Range(0, 100))
+    # shorter visits are flagged (DESIGN §10.3), never refused
+    min_minutes = fields.Integer(
+        strict=True, load_default=0, validate=validate.Range(0, MAX_MIN_MINUTES)
+    )
     sections = _non_empty_list(SectionSchema, 100, "section")
 
     @validates_schema
@@ -328,12 +358,22 @@ def _equals_error(target: dict, value: Any) -> str | None:
         keys = [option["key"] for option in target["options"]]
         possible, expected = isinstance(value, str) and value in keys, "one of: " + ", ".join(keys)
     elif qtype == "numeric":
-        possible, expected = _is_json_number(value), "a number"
+        low, high = target.get("min", -math.inf), target.get("max", math.inf)
+        possible = _is_json_number(value) and low <= value <= high
+        expected = "a number" + _bounds_text(target)
     else:
         possible, expected = isinstance(value, str), "a string"
     if possible:
         return None
     return f"equals must be {expected} to match '{target['key']}'"
+
+
+def _bounds_text(question: dict) -> str:
+    if "min" in question and "max" in question:
+        return f" from {question['min']} to {question['max']}"
+    if "min" in question:
+        return f" of at least {question['min']}"
+    return f" of at most {question['max']}" if "max" in question else ""
 
 
 _SCHEMA = ChecklistDefinitionSchema()

@@ -73,11 +73,23 @@ def _choice_error(question: Mapping, value: Any) -> str | None:
 
 
 def _numeric_error(question: Mapping, value: Any) -> str | None:
-    if _is_int(value):
-        return None  # math.isfinite would overflow on huge ints, which are finite anyway
-    if isinstance(value, float):
-        return None if math.isfinite(value) else "must be a finite number"
-    return "must be a number"
+    # math.isfinite would overflow on huge ints, which are finite anyway
+    if isinstance(value, float) and not math.isfinite(value):
+        return "must be a finite number"
+    if not _is_int(value) and not isinstance(value, float):
+        return "must be a number"
+    low, high = question.get("min"), question.get("max")
+    # comparing an int with a float is exact in Python, however large the int
+    if (low is not None and value < low) or (high is not None and value > high):
+        return "must be " + _range_text(low, high, question.get("unit"))
+    return None
+
+
+def _range_text(low: Any, high: Any, unit: str | None) -> str:
+    suffix = f" {unit}" if unit else ""
+    if low is not None and high is not None:
+        return f"from {low} to {high}{suffix}"
+    return f"at least {low}{suffix}" if low is not None else f"at most {high}{suffix}"
 
 
 def _text_error(question: Mapping, value: Any) -> str | None:

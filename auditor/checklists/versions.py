@@ -49,6 +49,7 @@ def definition_of(checklist: Checklist) -> dict[str, Any]:
         "description": checklist.description,
         "follow_up_days": checklist.follow_up_days,
         "action_threshold": _number(checklist.action_threshold),
+        "min_minutes": checklist.min_minutes,
         "sections": [
             {
                 **{field: getattr(section, field) for field in SECTION_FIELDS},
@@ -166,7 +167,7 @@ def save_definition(
     else:
         checklist.sections.clear()
         session.flush()  # old rows out before new ones with the same keys come in
-    for field in ("title", "description", "follow_up_days", "action_threshold"):
+    for field in ("title", "description", "follow_up_days", "action_threshold", "min_minutes"):
         setattr(checklist, field, definition[field])
     _build_sections(checklist, definition)
     session.flush()

@@ -44,9 +44,10 @@ def _numeric(rng: random.Random, question: Mapping, p: float) -> float:
     bands = question["bands"]
     index = 0 if rng.random() < p else (1 if rng.random() < p else len(bands) - 1)
     index = min(index, len(bands) - 1)
-    low = bands[index - 1]["max"] if index else 0
+    # within the question's own bounds (DESIGN §10.1), which the server enforces
+    low = bands[index - 1]["max"] if index else question.get("min", 0)
     high = bands[index]["max"] if bands[index]["max"] is not None else low * 2 + 30
-    return round(rng.uniform(low, high))
+    return min(round(rng.uniform(low, high)), question.get("max", high))
 
 
 def _value(rng: random.Random, question: Mapping, p: float):

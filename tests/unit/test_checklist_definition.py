@@ -164,8 +164,11 @@ def test_design_example_loads_as_the_shipped_greet_seconds():
     loaded = load_definition(DESIGN_EXAMPLE)
     ours = load_definition(shipped())
     example_q = loaded["sections"][0]["questions"][0]
-    assert example_q == {**ours["sections"][0]["questions"][0], "help": ""}
-    assert list(example_q) == list(ours["sections"][0]["questions"][0])
+    # the shipped question adds the bounds of DESIGN §10.1 and a help text to the example
+    shipped_q = dict(ours["sections"][0]["questions"][0], help="")
+    assert (shipped_q.pop("min"), shipped_q.pop("max")) == (0, 3600)
+    assert example_q == shipped_q
+    assert list(example_q) == list(shipped_q)
 
 
 # --- normalisation -----------------------------------------------------------------------
@@ -370,7 +373,18 @@ INVALID = [
          "must be greater than min"),
     case("scale min as a float", {f"{S0}.1.min": 1.5}, f"{S0}.1.min", "Not a valid integer."),
     case("scale setting on a yes_no", {f"{S0}.0.min": 0}, f"{S0}.0.min",
-         "only for scale questions"),
+         "only for scale or numeric questions"),
+    case("numeric max below its min", {f"{S1}.0.min": 5, f"{S1}.0.max": 4}, f"{S1}.0.max",
+         "must not be less than min"),
+    case("numeric min not a number", {f"{S1}.0.min": "0"}, f"{S1}.0.min", "Not a valid number."),
+    case("numeric max of true", {f"{S1}.0.max": True}, f"{S1}.0.max", "Not a valid number."),
+    case("bounds on a text question", {f"{S1}.1.max": 3}, f"{S1}.1.max",
+         "only for scale or numeric questions"),
+    case("scale max beyond the limit", {f"{S0}.1.max": 10**7}, f"{S0}.1.max",
+         "Must be from -1000000 to 1000000."),
+    case("min_minutes negative", {"min_minutes": -1}, "min_minutes",
+         "Must be greater than or equal to 0 and less than or equal to 720."),
+    case("min_minutes as a float", {"min_minutes": 8.5}, "min_minutes", "Not a valid integer."),
     case("pass_on on a scale", {f"{S0}.1.pass_on": False}, f"{S0}.1.pass_on",
          "only for yes_no questions"),
     case("options on a numeric", {f"{S1}.0.options": [{"key": "a", "label": "A", "score": 1}]},
@@ -457,3 +471,41 @@ def test_show_if_may_follow_visit_answers_and_text():
     assert q(loaded, 1, 0)["show_if"] == {"question": "q_scale", "equals": 5}
     assert q(loaded, 1, 1)["show_if"] == {"question": "q_num", "equals": 2.5}
     assert q(loaded, 0, 2)["show_if"] == {"question": "q_yes", "equals": False}
+
+
+# --- answers the world allows (DESIGN §10.1) ---------------------------------------------
+
+
+def test_numeric_bounds_are_optional_inclusive_and_round_trip():
+    data = minimal()
+    q(data, 1, 0).update(min=-2.5, max=-2.5)
+    loaded = load_definition(data)
+    assert (q(loaded, 1, 0)["min"], q(loaded, 1, 0)["max"]) == (-2.5, -2.5)
+    assert load_definition(dump_definition(loaded)) == loaded
+    assert "min" not in q(load_definition(minimal()), 1, 0)
+
+
+def test_min_minutes_defaults_to_0_and_is_kept():
+    assert load_definition(minimal())["min_minutes"] == 0
+    assert load_definition({**minimal(), "min_minutes": 30})["min_minutes"] == 30
+
+
+def test_shipped_bounds_and_min_minutes():
+    d = load_definition(shipped())
+    questions = {q["key"]: q for s in d["sections"] for q in s["questions"]}
+    bounds = {key: (q.get("min"), q.get("max")) for key, q in questions.items()}
+    assert bounds["greet_seconds"] == (0, 3600)
+    assert bounds["music_db"] == (20, 140)
+    assert bounds["manager_response_hours"] == (0, 2160)
+    assert d["min_minutes"] == 8
+
+
+def test_show_if_equals_outside_numeric_bounds_never_shows():
+    data = minimal()
+    q(data, 1, 0).update(min=0, max=10)
+    q(data, 1, 1)["show_if"] = {"question": "q_num", "equals": 11}
+    with pytest.raises(ValidationError) as caught:
+        load_definition(data)
+    assert caught.value.messages == nest(
+        split_path(f"{S1}.1.show_if"), ["equals must be a number from 0 to 10 to match 'q_num'"]
+    )

@@ -158,6 +158,14 @@ INVALID_VALUES = [
     (q("a", "numeric"), -math.inf, "must be a finite number"),
     (q("a", "text"), 12, "must be text"),
     (q("a", "bogus"), 12, "unknown question type 'bogus'"),
+    # DESIGN §10.1: numeric bounds are inclusive; a value outside them is refused
+    (q("a", "numeric", min=0, max=3600), -1, "must be from 0 to 3600 s"),
+    (q("a", "numeric", min=0, max=3600), 3600.5, "must be from 0 to 3600 s"),
+    (q("a", "numeric", min=0, max=3600), 10**400, "must be from 0 to 3600 s"),
+    (q("a", "numeric", min=0, max=3600), math.nan, "must be a finite number"),
+    (q("a", "numeric", min=20), 19.99, "must be at least 20 s"),
+    (q("a", "numeric", max=140, unit=None), 141, "must be at most 140"),
+    (q("a", "numeric", min=0, max=10), "5", "must be a number"),
 ]
 
 
@@ -185,6 +193,10 @@ def test_answer_errors_invalid_values(question, value, message):
         (q("a", "choice"), Answer("fair"), []),
         (q("a", "numeric"), Answer(12), []),
         (q("a", "numeric"), Answer(-3.5), []),
+        (q("a", "numeric", min=0, max=3600), Answer(0), []),
+        (q("a", "numeric", min=0, max=3600), Answer(3600.0), []),
+        (q("a", "numeric", min=20.5, max=20.5), Answer(20.5), []),
+        (q("a", "numeric", min=0, max=10), Answer(-1, na=True), ["N/A is not allowed"]),
         (q("a", "text"), Answer("ok"), []),
         (q("a"), Answer(None), []),
         (q("a"), Answer(), []),

@@ -63,3 +63,52 @@ def test_exports_need_a_manager(client, world):
     assert client.get("/manager/export/ranking.csv").status_code == 302
     browse_as(client, world.staff_a)
     assert client.get("/manager/export/ranking.csv").status_code == 403
+
+
+@pytest.mark.parametrize(
+    "checklist",
+    ["nope", "store-visit\r\nSet-Cookie: a=b", 'x"; filename="evil.exe', "Köln", "a\x00b"],
+)
+@pytest.mark.parametrize("path", ["/manager/export/audits.csv", "/manager/export/ranking.csv"])
+def test_an_unknown_checklist_answers_404_and_no_header_carries_it(manager, path, checklist):
+    response = manager.get(path, query_string={"checklist": checklist})
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+    assert "Content-Disposition" not in response.headers
+    assert "Set-Cookie: a=b" not in str(response.headers)
+
+
+@pytest.mark.parametrize(
+    ("name", "fallback", "encoded"),
+    [
+        (
+            "ranking-store-visit-90d.csv",
+            "ranking-store-visit-90d.csv",
+            "ranking-store-visit-90d.csv",
+        ),
+        (
+            "audits-filialbesuch-köln.csv",
+            "audits-filialbesuch-koln.csv",
+            "audits-filialbesuch-k%C3%B6ln.csv",
+        ),
+        ('a"b\r\nc.csv', "a_b_c.csv", "a%22b%0D%0Ac.csv"),
+        ("визит.csv", "csv", "%D0%B2%D0%B8%D0%B7%D0%B8%D1%82.csv"),
+    ],
+)
+def test_download_names_follow_rfc_6266(name, fallback, encoded):
+    from auditor.web.exports import attachment
+
+    header = attachment(name)
+    assert header == f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"
+    assert header.isascii()
+    assert not {"\r", "\n"} & set(header)
+
+
+def test_a_checklist_named_in_the_query_names_the_download(manager, world):
+    response = manager.get("/manager/export/ranking.csv?checklist=store-visit&days=30")
+    assert response.status_code == 200
+    disposition = response.headers["Content-Disposition"]
+    assert disposition == (
+        'attachment; filename="ranking-store-visit-30d.csv"; '
+        "filename*=UTF-8''ranking-store-visit-30d.csv"
+    )

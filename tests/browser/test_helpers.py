@@ -70,6 +70,11 @@ def test_the_sound_meter_measures_an_estimate_with_the_calibration_offset(
     assert page_errors == []
 
 
+def within(question: dict, value: float) -> float:
+    """The value moved inside the question's bounds (DESIGN §10.1), which both sides enforce."""
+    return min(max(value, question.get("min", value)), question.get("max", value))
+
+
 def random_answers(definition: dict, rng: random.Random) -> dict:
     answers = {}
     for section in definition["sections"]:
@@ -83,7 +88,9 @@ def random_answers(definition: dict, rng: random.Random) -> dict:
             value = {
                 "yes_no": lambda: rng.choice([True, False]),
                 "scale": lambda q=question: rng.randint(q["min"], q["max"]),
-                "numeric": lambda: rng.choice([0, 12, 30, 30.5, 60, 61, 65, 70.2, 75, 99, 200]),
+                "numeric": lambda q=question: within(
+                    q, rng.choice([0, 12, 30, 30.5, 60, 61, 65, 70.2, 75, 99, 200])
+                ),
                 "choice": lambda q=question: rng.choice(q["options"])["key"],
                 "text": lambda: "fine",
             }[question["type"]]()

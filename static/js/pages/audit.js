@@ -20,8 +20,12 @@ function describeVisit(draft) {
 function helpersFor(draft, save) {
   return (question, setValue) => {
     const parts = [];
-    if (question.type === 'numeric' && question.unit === 's') parts.push(stopwatch(draft, question, setValue));
-    if (question.type === 'numeric' && question.unit === 'dB') parts.push(soundMeter(question, setValue));
+    // a reading beyond the question's bounds (a silent room, a forgotten stopwatch) is recorded
+    // at the bound: the server refuses values outside them (DESIGN §10.1)
+    const measured = (value) =>
+      setValue(Math.min(Math.max(value, question.min ?? -Infinity), question.max ?? Infinity));
+    if (question.type === 'numeric' && question.unit === 's') parts.push(stopwatch(draft, question, measured));
+    if (question.type === 'numeric' && question.unit === 'dB') parts.push(soundMeter(question, measured));
     if (question.photo !== 'none') parts.push(photoField(draft, question, save));
     return parts;
   };

@@ -12,7 +12,7 @@ from auditor.api.auth import TokenSchema
 from auditor.api.common import PageArgs, UserRefSchema, page_schema, paginate
 from auditor.core.errors import Forbidden
 from auditor.core.extensions import db
-from auditor.people import accounts
+from auditor.people import tokens
 from auditor.people.authentication import auth_method
 
 blp = Blueprint(
@@ -35,9 +35,9 @@ class SessionToken(MethodView):
         """
         if auth_method() != "session":
             raise Forbidden("Log in on the page first; API clients use POST /api/v1/auth/token.")
-        raw, token = accounts.issue_token(
-            db.session, current_user, current_app.config["API_TOKEN_LIFETIME"]
-        )
+        # from the session: logging out of the pages revokes it (DESIGN §5)
+        policy = tokens.TokenPolicy.from_config(current_app.config)
+        raw, token = tokens.issue_token(db.session, current_user, policy, from_session=True)
         db.session.commit()
         return {"token": raw, "expires_at": token.expires_at, "user": current_user}
 

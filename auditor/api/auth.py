@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from auditor.core.errors import Unauthorized
 from auditor.core.extensions import db
-from auditor.people import accounts
+from auditor.people import tokens
 from auditor.people.login import LoginSettings, log_in
 
 blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="API tokens")
@@ -47,8 +47,8 @@ class Tokens(MethodView):
             address=request.remote_addr or "",
             settings=LoginSettings.from_config(current_app.config),
         )
-        raw, token = accounts.issue_token(
-            db.session, user, current_app.config["API_TOKEN_LIFETIME"]
+        raw, token = tokens.issue_token(
+            db.session, user, tokens.TokenPolicy.from_config(current_app.config)
         )
         db.session.commit()
         return {"token": raw, "expires_at": token.expires_at, "user": user}
@@ -60,5 +60,5 @@ class Tokens(MethodView):
         token = g.get("api_token")
         if token is None:
             raise Unauthorized("Send the bearer token to revoke.")
-        accounts.revoke_token(db.session, token)
+        tokens.revoke_token(db.session, token)
         db.session.commit()

@@ -3,13 +3,18 @@
 from http import HTTPStatus
 
 import marshmallow as ma
-from flask import render_template
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
 
 from auditor.core.errors import flatten_errors
-from auditor.core.problems import PROBLEM_JSON, is_api_request, problem, strip_locations
+from auditor.core.problems import (
+    PROBLEM_JSON,
+    error_page,
+    is_api_request,
+    problem,
+    strip_locations,
+)
 
 
 class ProblemSchema(ma.Schema):
@@ -39,7 +44,7 @@ class Api(SmorestApi):
     def handle_http_exception(self, error: HTTPException):
         """Render any HTTP error: problem+json for the API, an HTML page otherwise."""
         if not is_api_request():
-            return render_template("error.html", error=error), error.code
+            return error_page(error, error.code), error.code
         data = getattr(error, "data", None) or {}
         errors = None
         if "messages" in data:

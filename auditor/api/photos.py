@@ -102,7 +102,7 @@ class PhotoFile(MethodView):
         except KeyError as error:
             raise NotFound("The image file is missing.") from error
         response = Response(data, mimetype="image/jpeg")
-        # a photo's content never changes under its UUID
-        response.headers["Cache-Control"] = "private, max-age=31536000, immutable"
+        # never in a shared cache, and not for long on a shared device (the ETag revalidates)
+        response.headers["Cache-Control"] = "private, max-age=600"
         response.set_etag(photo.content_hash)
         return response

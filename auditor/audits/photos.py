@@ -19,21 +19,29 @@ from auditor.audits.lifecycle import EDITABLE, definition_for
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid, NotFound
 from auditor.models import Audit, Photo, User
+from auditor.photos.budget import DEFAULT_BUDGET, DecodeBudget
 from auditor.photos.pipeline import process_photo, upload_hash
 from auditor.photos.storage import Storage, display_key, thumb_key
 
 
 @dataclass(frozen=True)
 class PhotoLimits:
-    """What an upload may weigh (DESIGN §9): bytes and decoded pixels."""
+    """What an upload may weigh (DESIGN §9): bytes and decoded pixels, and what decoding it may
+    cost (memory, work, time)."""
 
     max_bytes: int
     max_pixels: int
+    budget: DecodeBudget = DEFAULT_BUDGET
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> "PhotoLimits":
-        """The limits the app is configured with (PHOTO_MAX_BYTES, PHOTO_MAX_PIXELS)."""
-        return cls(config["PHOTO_MAX_BYTES"], config["PHOTO_MAX_PIXELS"])
+        """The limits the app is configured with (PHOTO_MAX_*, PHOTO_DECODE_*)."""
+        budget = DecodeBudget(
+            memory=config.get("PHOTO_DECODE_MEMORY", DEFAULT_BUDGET.memory),
+            scan_pixels=config.get("PHOTO_DECODE_SCAN_PIXELS", DEFAULT_BUDGET.scan_pixels),
+            seconds=config.get("PHOTO_DECODE_MS", DEFAULT_BUDGET.seconds * 1000) / 1000,
+        )
+        return cls(config["PHOTO_MAX_BYTES"], config["PHOTO_MAX_PIXELS"], budget)
 
 
 def store_photo(
@@ -52,7 +60,11 @@ def store_photo(
     question. Evidence photos drop GPS: they prove a fix, not a visit.
     """
     processed = process_photo(
-        data, max_bytes=limits.max_bytes, max_pixels=limits.max_pixels, local_tz=ZoneInfo(timezone)
+        data,
+        max_bytes=limits.max_bytes,
+        max_pixels=limits.max_pixels,
+        local_tz=ZoneInfo(timezone),
+        budget=limits.budget,
     )
     storage.put(display_key(processed.content_hash), processed.display, "image/jpeg")
     storage.put(thumb_key(processed.content_hash), processed.thumbnail, "image/jpeg")

@@ -72,6 +72,11 @@ def _media(instance_path: str) -> dict:
         "MAX_CONTENT_LENGTH": _int("MAX_CONTENT_LENGTH", 21 * 1024 * 1024),
         "PHOTO_MAX_BYTES": _int("PHOTO_MAX_BYTES", 20 * 1024 * 1024),
         "PHOTO_MAX_PIXELS": _int("PHOTO_MAX_PIXELS", 50_000_000),
+        # what one decode may cost (photos/budget.py): memory, progressive scans x pixels, and
+        # CPU milliseconds; a thread of each gunicorn worker may hold PHOTO_DECODE_MEMORY
+        "PHOTO_DECODE_MEMORY": _int("PHOTO_DECODE_MEMORY", 256 * 1024 * 1024),
+        "PHOTO_DECODE_SCAN_PIXELS": _int("PHOTO_DECODE_SCAN_PIXELS", 1_000_000_000),
+        "PHOTO_DECODE_MS": _int("PHOTO_DECODE_MS", 1000),
     }
 
 
@@ -84,6 +89,8 @@ def _sessions(development: bool) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": not development,
+        # Strict-Transport-Security (seconds; 0: none): production is served over HTTPS only
+        "HSTS_MAX_AGE": _int("HSTS_MAX_AGE", 0 if development else 31_536_000),
         "REMEMBER_COOKIE_SECURE": not development,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session it belongs to
@@ -95,8 +102,12 @@ def _credentials() -> dict:
         "PASSWORD_TIME_COST": _int("PASSWORD_TIME_COST", 3),
         "PASSWORD_MEMORY_COST": _int("PASSWORD_MEMORY_COST", 65536),
         "API_TOKEN_LIFETIME": timedelta(days=_int("API_TOKEN_LIFETIME_DAYS", 30)),
+        # live tokens per user: a new one beyond the cap revokes the oldest
+        "API_TOKEN_CAP": _int("API_TOKEN_CAP", 20),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": os.environ.get("RATELIMIT_ENABLED", "1") != "0",
+        # apps sharing one Redis keep their own counters
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10/minute"),
     }
 

@@ -1,19 +1,41 @@
 """Engine tuning: SQLite gets foreign keys, WAL, a busy timeout and write locks up front;
 both backends give up waiting for a lock after a bounded time (the request answers 503)."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from flask import has_request_context, request
 from sqlalchemy import Engine, event
+from sqlalchemy.orm import Session
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# set inside read_only(): the transaction it begins reads, so it begins deferred
+_reading = ContextVar("reading", default=False)
 
 
 def _wants_write_lock() -> bool:
     # a request that may write takes SQLite's write lock when its transaction begins: with
     # pysqlite's deferred default, a check-then-insert of two requests interleaves. Reads, and
     # work outside requests (CLI, scripts), begin deferred so they never queue behind writers.
-    return has_request_context() and request.method not in SAFE_METHODS
+    return has_request_context() and request.method not in SAFE_METHODS and not _reading.get()
+
+
+@contextmanager
+def read_only(session: Session) -> Iterator[None]:
+    """Read in a transaction of its own that takes no write lock and has ended on leaving."""
+    # slow work after the read (argon2 at login) must not hold SQLite's write lock, which a
+    # write request's BEGIN IMMEDIATE takes; PostgreSQL's reads lock nothing either way
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("read_only() would end a transaction holding unsaved changes")
+    session.commit()  # ends what the request read so far, so that the next BEGIN is ours
+    reading = _reading.set(True)
+    try:
+        yield
+    finally:
+        _reading.reset(reading)
+        session.commit()  # nothing was written: this ends the read and releases its snapshot
 
 
 def _on_sqlite_connect(lock_timeout_ms: int, dbapi_connection, _record) -> None:

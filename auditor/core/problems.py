@@ -4,7 +4,11 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Response, json, request
+from flask import Response, json, render_template, request
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from auditor.core.extensions import db, login_manager
 
 PROBLEM_JSON = "application/problem+json"
 API_PREFIXES = ("/api/", "/healthz")
@@ -47,3 +51,21 @@ def problem(
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response
+
+
+def error_page(error: Exception, status: int) -> str:
+    """The HTML error page, rendered even while the database is unreachable."""
+    if status == 503:
+        _as_anonymous()  # the database is what failed: do not ask it for the user again
+    else:
+        try:
+            getattr(current_user, "name", None)  # loads the user (and their name) for the page
+        except SQLAlchemyError:
+            db.session.rollback()
+            _as_anonymous()
+    return render_template("error.html", error=error)
+
+
+def _as_anonymous() -> None:
+    # only for this page's header: the session cookie, and so the sign-in, stays as it was
+    login_manager._update_request_context_with_user()

@@ -52,5 +52,8 @@ class ApiToken(Base):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 hex
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+    # the user's session_version when a page session minted it (POST /auth/session-token);
+    # None for a password login. Logging out of the pages ends it with the session.
+    session_version: Mapped[int | None]
 
     user: Mapped[User] = relationship()

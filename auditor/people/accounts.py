@@ -1,18 +1,15 @@
-"""Accounts: creating and changing users, authenticating them, and their API tokens."""
+"""Accounts: creating and changing users, and checking their passwords (tokens: tokens.py)."""
 
-import hashlib
-import secrets
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
 from typing import Any
 
 import marshmallow as ma
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid
-from auditor.models import ROLES, ApiToken, Location, Region, User, utcnow
+from auditor.models import ROLES, ApiToken, Location, Region, User
 from auditor.people.passwords import (
     DEFAULT_HASHING,
     PasswordHashing,
@@ -154,47 +151,40 @@ def end_sessions(session: Session, user: User) -> None:
     session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
 
 
+def password_hash_of(session: Session, email: str) -> tuple[int, str] | None:
+    """The id and password hash of the active user with this email, or None."""
+    stmt = select(User.id, User.password_hash).where(
+        User.email == normalise_email(email), User.active.is_(True)
+    )
+    row = session.execute(stmt).first()
+    return None if row is None else (row.id, row.password_hash)
+
+
+def check_password(
+    found: tuple[int, str] | None, password: str, hashing: PasswordHashing = DEFAULT_HASHING
+) -> str | None:
+    """The hash to keep when `password` matches `found`'s (remade at a new cost), else None."""
+    if found is None:
+        burn_verify_time(password, hashing)  # an unknown email answers as slowly as a known one
+        return None
+    if not verify_password(found[1], password):
+        return None
+    return hash_password(password, hashing) if needs_rehash(found[1], hashing) else found[1]
+
+
+def confirm_login(session: Session, found: tuple[int, str], kept_hash: str) -> User | None:
+    """The user whose password was verified, keeping `kept_hash`; None if it changed meanwhile."""
+    user = session.get(User, found[0])
+    if user is None or not user.active or user.password_hash != found[1]:
+        return None  # deactivated, or a new password set while the old one was being checked
+    user.password_hash = kept_hash
+    return user
+
+
 def authenticate(
     session: Session, email: str, password: str, hashing: PasswordHashing = DEFAULT_HASHING
 ) -> User | None:
     """The active user with these credentials, or None; rehashes a hash of another cost."""
-    user = find_by_email(session, email)
-    if user is None:
-        burn_verify_time(password, hashing)
-        return None
-    if not verify_password(user.password_hash, password) or not user.active:
-        return None
-    if needs_rehash(user.password_hash, hashing):
-        user.password_hash = hash_password(password, hashing)
-    return user
-
-
-def _token_hash(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
-
-
-def issue_token(session: Session, user: User, lifetime: timedelta) -> tuple[str, ApiToken]:
-    """A new random bearer token; only its SHA-256 is stored."""
-    raw = secrets.token_urlsafe(32)
-    now = utcnow()
-    # a phone that logs in again and again leaves expired tokens behind: sweep the user's own
-    session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.expires_at <= now))
-    token = ApiToken(user=user, token_hash=_token_hash(raw), expires_at=now + lifetime)
-    session.add(token)
-    return raw, token
-
-
-def token_owner(
-    session: Session, raw: str, now: datetime | None = None
-) -> tuple[User, ApiToken] | None:
-    """The active user holding an unexpired token, with the token; None otherwise."""
-    stmt = select(ApiToken).options(joinedload(ApiToken.user))
-    token = session.scalar(stmt.where(ApiToken.token_hash == _token_hash(raw)))
-    if token is None or token.expires_at <= (now or utcnow()) or not token.user.active:
-        return None
-    return token.user, token
-
-
-def revoke_token(session: Session, token: ApiToken) -> None:
-    """Delete one token: it answers 401 from now on."""
-    session.delete(token)
+    found = password_hash_of(session, email)
+    kept_hash = check_password(found, password, hashing)
+    return None if found is None or kept_hash is None else confirm_login(session, found, kept_hash)

@@ -7,7 +7,7 @@ from flask_login import login_user
 
 from auditor.core.extensions import db, login_manager
 from auditor.models import User
-from auditor.people import accounts
+from auditor.people import tokens
 
 
 def bearer_token() -> str | None:
@@ -48,7 +48,7 @@ def load_token_user(_request) -> User | None:
     raw = bearer_token()
     if raw is None:
         return None
-    found = accounts.token_owner(db.session, raw)
+    found = tokens.token_owner(db.session, raw)
     if found is None:
         return None
     g.auth_method, g.api_token = "token", found[1]

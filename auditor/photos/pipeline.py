@@ -14,7 +14,8 @@ from typing import BinaryIO
 import pillow_heif
 from PIL import Image, ImageCms
 
-from auditor.core.errors import DomainError
+from auditor.photos.budget import DEFAULT_BUDGET, DecodeBudget, check_cost, start_deadline
+from auditor.photos.errors import BrokenPhoto, PhotoError, PhotoTooLarge, UnsupportedPhoto
 from auditor.photos.metadata import TRANSPOSE, Metadata, read_metadata, split_jpeg_exif
 
 # Thumbnails, depth maps and auxiliary images are separate pictures inside a HEIF file: we
@@ -38,34 +39,6 @@ _PROFILE_SPACES = {"RGB": "RGB", "L": "GRAY", "CMYK": "CMYK"}
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
-class PhotoError(DomainError):
-    """An upload the pipeline refuses."""
-
-    status = 422
-    title = "Unprocessable photo"
-
-
-class PhotoTooLarge(PhotoError):
-    """Over the byte or pixel limit (decompression bombs included)."""
-
-    status = 413
-    title = "Photo too large"
-
-
-class UnsupportedPhoto(PhotoError):
-    """Not JPEG, PNG, WebP or HEIC/HEIF, judging by the bytes."""
-
-    status = 415
-    title = "Unsupported media type"
-
-
-class BrokenPhoto(PhotoError):
-    """Looks like a supported format but cannot be decoded."""
-
-    status = 422
-    title = "Unreadable photo"
-
-
 @dataclass(frozen=True)
 class ProcessedPhoto:
     """The two sanitized JPEGs and what was read from the upload."""
@@ -86,7 +59,12 @@ def upload_hash(data: bytes) -> str:
 
 
 def process_photo(
-    data: bytes, *, max_bytes: int, max_pixels: int, local_tz: tzinfo = UTC
+    data: bytes,
+    *,
+    max_bytes: int,
+    max_pixels: int,
+    local_tz: tzinfo = UTC,
+    budget: DecodeBudget = DEFAULT_BUDGET,
 ) -> ProcessedPhoto:
     """Check, decode and re-encode an upload into a display image and a thumbnail."""
     if len(data) > max_bytes:
@@ -95,7 +73,7 @@ def process_photo(
     if source_format == "WEBP":
         # Pillow's WebP plugin allocates the whole canvas when it opens the file
         _check_pixels(_webp_size(data), max_pixels)
-    display, icc, meta = _upright_display(data, source_format, max_pixels, local_tz)
+    display, icc, meta = _upright_display(data, source_format, max_pixels, local_tz, budget)
     thumb = _resize(display, fit(display.size, THUMB_LONG_SIDE))
     display_bytes = encode_jpeg(display, DISPLAY_QUALITY, icc)
     return ProcessedPhoto(
@@ -111,14 +89,14 @@ def process_photo(
 
 
 def _upright_display(
-    data: bytes, source_format: str, max_pixels: int, local_tz: tzinfo
+    data: bytes, source_format: str, max_pixels: int, local_tz: tzinfo, budget: DecodeBudget
 ) -> tuple[Image.Image, bytes | None, Metadata]:
     """The upright RGB display image, its ICC profile and the photo's metadata."""
     # a function of its own so the decoded source is freed before the encodes run
     exif, stream = split_jpeg_exif(data) if source_format == "JPEG" else (None, io.BytesIO(data))
     with _open(stream, source_format, max_pixels) as image:
         target = fit(image.size, DISPLAY_LONG_SIDE)
-        _decode(image, source_format, target)
+        _decode(image, data, target, budget)
         meta = read_metadata(image, exif, source_format, local_tz)
         display, icc = _colour(_resize(_flatten(image), target), image.info.get("icc_profile"))
     if meta.orientation > 1:
@@ -197,15 +175,19 @@ def _webp_size(data: bytes) -> tuple[int, int]:
     raise BrokenPhoto("The WebP header cannot be read.")
 
 
-def _decode(image: Image.Image, source_format: str, target: tuple[int, int]) -> None:
-    """Decode the pixels; a JPEG at 1/2, 1/4 or 1/8 scale when that still covers `target`."""
-    if source_format == "JPEG" and target != image.size:
+def _decode(image: Image.Image, data: bytes, target: tuple[int, int], budget: DecodeBudget) -> None:
+    """Decode the pixels within `budget`; a JPEG at 1/2, 1/4 or 1/8 scale when that still
+    covers `target`."""
+    full_size = image.size
+    if image.format in ("JPEG", "MPO") and target != image.size:
         # `target` keeps the photo's aspect, so libjpeg can scale both sides by the same
         # factor (a square box on a 4:3 photo would force a full-size decode)
         image.draft("RGB", target)
+    check_cost(image, full_size, data, budget)
+    start_deadline(image, budget.seconds)
     try:
         image.load()
-    except MemoryError:
+    except (MemoryError, PhotoError):
         raise
     except Exception as error:  # truncated or corrupt data, whatever the decoder says
         raise BrokenPhoto("The photo is truncated or corrupt.") from error

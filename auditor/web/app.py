@@ -50,7 +50,7 @@ def _page(name: str):
         )
         response = Response(page)
         # always fresh from the network when there is one; the service worker keeps a copy
-        response.headers["Cache-Control"] = "private, no-cache"
+        response.headers["Cache-Control"] = "private, no-store"
         return response
 
     view.__name__ = f"page_{template}"

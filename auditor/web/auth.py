@@ -8,7 +8,7 @@ from flask_login import current_user, logout_user
 from auditor.core.errors import TooManyRequests, Unauthorized
 from auditor.core.extensions import db
 from auditor.people.authentication import start_session
-from auditor.people.login import LoginSettings, log_in
+from auditor.people.login import LoginSettings, log_in, log_out
 
 bp = Blueprint("web_auth", __name__)
 
@@ -48,10 +48,10 @@ def login():
 
 @bp.post("/logout")
 def logout():
-    """End this login everywhere: the old cookie stops working even if replayed."""
+    """End this login everywhere, with the tokens it minted; the old cookie stops working."""
     # no login_required: an expired session's "Log out" would come back to GET /logout (405)
     if current_user.is_authenticated:
-        current_user.session_version += 1
+        log_out(db.session, current_user)
         db.session.commit()
     logout_user()
     session.clear()

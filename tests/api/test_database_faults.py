@@ -78,3 +78,44 @@ def test_a_dropped_connection_is_replaced_not_a_500(app, database_uri, tmp_path)
     assert auditor.get("/api/v1/me").status_code == 200
     with named.app_context():
         db.engine.dispose()
+
+
+DEAD_DATABASE = "postgresql+psycopg://postgres@127.0.0.1:1/gone?connect_timeout=2"
+
+
+@pytest.mark.parametrize("path", ["/manager", "/admin/users", "/app", "/"])
+def test_a_signed_in_page_with_the_database_down_answers_503_not_a_500(app, tmp_path, path):
+    from tests.web.page_world import browse_as
+
+    user = UserFactory(role="admin")
+    signed_in = browse_as(app.test_client(), user)
+    # the same app (same secret key) with its database unreachable, as in an outage
+    down = create_app({**app_config(DEAD_DATABASE, str(tmp_path)), "TESTING": False})
+    client = down.test_client()
+    client.set_cookie("session", signed_in.get_cookie("session").value)
+    response = client.get(path)
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) >= 1
+    assert response.mimetype == "text/html"
+    assert "retry shortly" in response.get_data(as_text=True)
+
+
+def test_a_missing_page_with_the_database_down_is_still_a_404_page(app, tmp_path):
+    from tests.web.page_world import browse_as
+
+    signed_in = browse_as(app.test_client(), UserFactory(role="manager"))
+    down = create_app({**app_config(DEAD_DATABASE, str(tmp_path)), "TESTING": False})
+    client = down.test_client()
+    client.set_cookie("session", signed_in.get_cookie("session").value)
+    response = client.get("/nowhere")
+    assert response.status_code == 404
+    assert response.mimetype == "text/html"
+
+
+def test_the_api_with_the_database_down_answers_503_problems(tmp_path):
+    down = create_app({**app_config(DEAD_DATABASE, str(tmp_path)), "TESTING": False})
+    response = down.test_client().get("/api/v1/me", headers={"Authorization": "Bearer x" * 5})
+    assert response.status_code == 503
+    assert "Retry-After" in response.headers
+    problem_of(response)
+    assert down.test_client().get("/healthz").status_code == 503

@@ -3,7 +3,9 @@
 import secrets
 import shutil
 import subprocess
+import threading
 import time
+from collections import Counter
 
 import pytest
 import redis
@@ -11,7 +13,10 @@ import redis
 from auditor import create_app
 from auditor.core.extensions import db
 from tests.conftest import app_config
-from tests.live.conftest import free_port
+from tests.factories import UserFactory
+from tests.live.conftest import LiveServer, call, free_port
+
+PARALLEL = 100
 
 
 @pytest.fixture(scope="module")
@@ -68,3 +73,36 @@ def test_failures_on_one_worker_count_on_the_other(workers):
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) >= 1
     assert second.post("/api/v1/auth/token", json=body).status_code == 429
+
+
+@pytest.fixture
+def limited_server(app, database_uri, tmp_path, redis_url):
+    """gunicorn, two workers of eight threads, counting failed logins in Redis."""
+    server = LiveServer(database_uri, str(tmp_path / "media"), workers=2)
+    server.env.update(
+        RATELIMIT_ENABLED="1",
+        RATELIMIT_STORAGE_URI=redis_url,
+        RATELIMIT_KEY_PREFIX=f"test-{secrets.token_hex(4)}",
+        LOGIN_FAILURE_LIMIT="10/minute",
+        GUNICORN_CMD_ARGS="--threads 8",
+    )
+    yield server.start()
+    server.stop()
+
+
+def test_of_a_hundred_parallel_failures_exactly_ten_answer_401(limited_server):
+    # counting first and deciding on the count (hit, then check) is exact; testing the
+    # counter before the slow password check and counting after it let 12-13 through
+    body = {"email": UserFactory().email, "password": "wrong password"}
+    barrier, statuses = threading.Barrier(PARALLEL), []
+
+    def attempt() -> None:
+        barrier.wait()
+        statuses.append(call(limited_server, "POST", "/api/v1/auth/token", json_body=body)[0])
+
+    threads = [threading.Thread(target=attempt) for _ in range(PARALLEL)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert Counter(statuses) == {401: 10, 429: PARALLEL - 10}

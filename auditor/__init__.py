@@ -4,7 +4,7 @@ import logging
 from typing import Any
 from urllib.parse import quote
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, flash, redirect, request, url_for
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from auditor.core import config as settings
 from auditor.core.errors import Conflict, DomainError, Invalid, Unavailable
 from auditor.core.extensions import csrf, db, limiter, login_manager, migrate
-from auditor.core.problems import is_api_request, problem
+from auditor.core.problems import error_page, is_api_request, problem
 from auditor.core.strict_json import StrictJSONProvider
 
 log = logging.getLogger(__name__)
@@ -99,7 +99,7 @@ def _domain_error(error: DomainError):
     if error.status in (401,):
         return _unauthorized()
     if error.status in (403, 404, 429, 503):
-        return render_template("error.html", error=error), error.status, headers
+        return error_page(error, error.status), error.status, headers
     flash(error.detail, "error")
     return redirect(request.referrer or url_for("web.home"))
 

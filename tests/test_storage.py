@@ -1,5 +1,8 @@
 """One contract for both media stores: the local disk, and S3 (moto's real HTTP server)."""
 
+import errno
+import os
+import subprocess
 import uuid
 from pathlib import Path
 
@@ -7,6 +10,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
+from auditor.core.errors import Unavailable
+from auditor.core.extensions import db
 from auditor.photos.storage import (
     LocalStorage,
     S3Storage,
@@ -172,3 +177,75 @@ def test_storage_from_config(tmp_path, s3_endpoint):
 def test_storage_from_config_refuses_unknown_urls(url):
     with pytest.raises(ValueError, match="MEDIA_URL"):
         storage_from_config({"MEDIA_URL": url, "MEDIA_DIR": "/tmp"})
+
+
+# -- a full disk ------------------------------------------------------------------------------
+
+
+def _fill(path: Path) -> int:
+    """Write zeros to `path` until the file system refuses; answers the refusal's errno."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT)
+    try:
+        while True:
+            os.write(fd, b"\0" * 4096)
+    except OSError as error:
+        return error.errno
+    finally:
+        os.close(fd)
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 64 KiB tmpfs filled to the last byte: writes to it fail with ENOSPC, for real."""
+    mount = tmp_path / "full"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
+    try:
+        assert _fill(mount / "filler") == errno.ENOSPC
+        yield mount
+    finally:
+        subprocess.run(["umount", str(mount)], check=True)
+
+
+def files_under(root: Path) -> set[str]:
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_full_disk_answers_unavailable_and_leaves_no_partial_file(full_disk):
+    storage = LocalStorage(full_disk / "media")
+    with pytest.raises(Unavailable) as raised:
+        storage.put(KEY, b"\xff\xd8" + b"photo" * 10_000, "image/jpeg")
+    assert raised.value.status == 503
+    assert files_under(full_disk) == {"filler"}
+
+
+def test_an_upload_to_a_full_disk_answers_503_and_stores_nothing(
+    app, database_uri, full_disk, login_as
+):
+    from auditor import create_app
+    from tests.api.audit_helpers import audit_body, new_uuid, published_store
+    from tests.api.images import jpeg
+    from tests.conftest import ApiClient, app_config, problem_of
+
+    store = published_store()
+    auditor = login_as("auditor")
+    audit_id = new_uuid()
+    assert auditor.put(f"/api/v1/audits/{audit_id}", json=audit_body(store)).status_code == 201
+    full = create_app(app_config(database_uri, str(full_disk / "media")))
+    client = ApiClient(full.test_client(), auditor.token, auditor.user)
+    response = client.put(
+        f"/api/v1/audits/{audit_id}/photos/{new_uuid()}?question=tidy",
+        data=jpeg(),
+        headers={"Content-Type": "image/jpeg"},
+    )
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) >= 1
+    assert "full" in problem_of(response)["detail"]
+    assert files_under(full_disk) == {"filler"}
+    assert auditor.get(f"/api/v1/audits/{audit_id}").get_json()["photos"] == []
+    with full.app_context():
+        db.engine.dispose()

@@ -5,6 +5,7 @@ are content-addressed, so `put` of an existing key rewrites the same bytes.
 """
 
 import base64
+import errno
 import hashlib
 import os
 import re
@@ -14,7 +15,11 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from auditor.core.errors import Unavailable
+
 _KEY = re.compile(r"[A-Za-z0-9_.-]+(/[A-Za-z0-9_.-]+)*")
+# a full disk or quota is the operator's to fix, and the client's to retry: 503, not 500
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT})
 
 
 class Storage(Protocol):
@@ -73,8 +78,18 @@ class LocalStorage:
         return self.root / check_key(key)
 
     def put(self, key: str, data: bytes, content_type: str) -> None:
-        """Write a temporary file beside the target, flush it to disk, then rename it."""
+        """Write a temporary file beside the target, flush it to disk, then rename it;
+        Unavailable (503) when the disk is full, leaving no partial file."""
         path = self._path(key)
+        try:
+            self._write(path, data)
+        except OSError as error:
+            if error.errno in _FULL:
+                raise Unavailable("The photo store is full; retry later.") from error
+            raise
+
+    @staticmethod
+    def _write(path: Path, data: bytes) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
         try:

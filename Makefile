@@ -24,7 +24,8 @@ run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops)"
-	$(BIN)/gunicorn --workers 2 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
+	$(BIN)/gunicorn --workers 2 --worker-class gthread --threads 4 --timeout 30 --keep-alive 5 \
+		--bind 127.0.0.1:5000 --access-logfile - wsgi:app
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

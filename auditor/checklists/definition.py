@@ -58,6 +58,10 @@ SLUG_MESSAGE = (
 MAX_WEIGHT = 1000
 MAX_FOLLOW_UP_DAYS = 365
 MAX_SCALE = 1_000_000
+MAX_SECTIONS = 100
+MAX_QUESTIONS_PER_SECTION = 200
+# the most questions one checklist can have, and so the most answers one audit can carry
+MAX_QUESTIONS = MAX_SECTIONS * MAX_QUESTIONS_PER_SECTION
 MAX_MIN_MINUTES = 12 * 60  # a visit lasts at most 12 hours (DESIGN §10.1)
 REQUIRED = "Missing data for required field."
 
@@ -270,7 +274,7 @@ class SectionSchema(_StrictSchema):
     title = _text(200, required=True)
     weight = _weight(validate=validate.Range(0, MAX_WEIGHT, min_inclusive=False))
     phase = fields.String(load_default="visit", validate=validate.OneOf(PHASES))
-    questions = _non_empty_list(QuestionSchema, 200, "question")
+    questions = _non_empty_list(QuestionSchema, MAX_QUESTIONS_PER_SECTION, "question")
 
 
 class ChecklistDefinitionSchema(_StrictSchema):
@@ -287,7 +291,7 @@ class ChecklistDefinitionSchema(_StrictSchema):
     min_minutes = fields.Integer(
         strict=True, load_default=0, validate=validate.Range(0, MAX_MIN_MINUTES)
     )
-    sections = _non_empty_list(SectionSchema, 100, "section")
+    sections = _non_empty_list(SectionSchema, MAX_SECTIONS, "section")
 
     @validates_schema
     def _check_references(self, data: dict, **kwargs: Any) -> None:

@@ -35,6 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import pillow_heif
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageOps
 
 from auditor.photos import pipeline
@@ -60,6 +61,52 @@ def photo_like() -> Image.Image:
     image = image.filter(ImageFilter.GaussianBlur(2))
     noise = Image.frombytes("L", SIZE, rng.randbytes(SIZE[0] * SIZE[1])).convert("RGB")
     return Image.blend(image, noise, 0.1)  # ~3.5 MB at quality 92, like a phone's 12 MP
+
+
+def progressive_jpeg(image: Image.Image) -> bytes:
+    """The same picture as a progressive JPEG (10 scans, as web exports and some apps save)."""
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=92, progressive=True)
+    return buffer.getvalue()
+
+
+def heic(image: Image.Image) -> bytes:
+    """The same picture as a HEIC in 512 px tiles, as a phone saves it (x265 ultrafast: ~10 s)."""
+    pillow_heif.options.GRID_TILE_SIZE = 512
+    buffer = io.BytesIO()
+    image.save(buffer, "HEIF", quality=80, enc_params={"preset": "ultrafast"})
+    pillow_heif.options.GRID_TILE_SIZE = 0
+    return buffer.getvalue()
+
+
+def big_progressive() -> bytes:
+    """A 7000x7000 progressive JPEG without chroma subsampling: 294 MB of coefficients."""
+    buffer = io.BytesIO()
+    noisy().resize((7000, 7000)).save(buffer, "JPEG", quality=85, progressive=True, subsampling=0)
+    return buffer.getvalue()
+
+
+def hostile() -> list[str]:
+    """Time to refusal of a scan bomb and of an over-budget progressive JPEG (DESIGN §9)."""
+    flat = io.BytesIO()
+    Image.new("RGB", (7000, 7000), (120, 130, 140)).save(flat, "JPEG", progressive=True)
+    data = flat.getvalue()
+    last, end = data.rindex(b"\xff\xda"), data.rindex(b"\xff\xd9")
+    cases = {
+        "scan bomb (7000x7000, last scan x1000)": data[:end] + data[last:end] * 1000 + data[end:],
+        "7000x7000 4:4:4 progressive": big_progressive(),
+    }
+    lines = ["\nhostile input (before the decode budget: 61 s and 292 MB peak):"]
+    for name, bomb in cases.items():
+        start = time.perf_counter()
+        try:
+            ours(bomb)
+            outcome = "stored"
+        except pipeline.PhotoTooLarge as error:
+            outcome = f"413 {error}"
+        ms = (time.perf_counter() - start) * 1000
+        lines.append(f"  {name}: {outcome} in {ms:.0f} ms")
+    return lines
 
 
 def noisy() -> Image.Image:
@@ -188,7 +235,8 @@ def draft_sizes(data: bytes) -> list[str]:
 
 
 def report(name: str, data: bytes, times: dict, memory: dict) -> list[str]:
-    lines = [f"\n{name}: 4000x3000 JPEG, {len(data) / 2**20:.1f} MB"]
+    kind = Image.open(io.BytesIO(data)).format
+    lines = [f"\n{name}: 4000x3000 {kind}, {len(data) / 2**20:.1f} MB"]
     header = f"{'variant':8} {'ms/photo':>9} {'peak RSS MB':>12} {'tracemalloc MB':>15}"
     lines.append(f"  {header} {'PSNR vs naive':>14}")
     reference = naive(data)[0]
@@ -235,9 +283,15 @@ def main() -> int:
         return 0
     results, lines = {}, []
     with tempfile.TemporaryDirectory() as tmp:
-        for name, make in (("photo-like", photo_like), ("noisy", noisy)):
+        cases = (
+            ("photo-like", photo_like, phone_jpeg),
+            ("noisy", noisy, phone_jpeg),
+            ("progressive", photo_like, progressive_jpeg),
+            ("heic", photo_like, heic),
+        )
+        for name, make, encode in cases:
             image = make()
-            data = phone_jpeg(image)
+            data = encode(image)
             path = Path(tmp) / f"{name}.jpg"
             path.write_bytes(data)
             times, memory = timings(data, args.repeat), peaks(path)
@@ -254,7 +308,7 @@ def main() -> int:
         f"\na resent photo: the API finds it by upload_hash (sha256 of the body, "
         f"{resend_ms:.1f} ms here) and never decodes it again"
     )
-    print("\n".join(lines + verdict(results)))
+    print("\n".join(lines + hostile() + verdict(results)))
     return 0
 
 

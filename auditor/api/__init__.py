@@ -26,8 +26,9 @@ from auditor.api import (
     regions,
     users,
 )
-from auditor.api.base import Api
+from auditor.api.base import Api, ProblemResponses
 from auditor.api.common import IdConverter, id_converter_schema
+from auditor.checklists.definition import JsonNumber
 from auditor.core import strict_json
 from auditor.core.database import SAFE_METHODS
 from auditor.core.errors import DomainError, Forbidden, Unauthorized
@@ -89,7 +90,11 @@ def register_api(app: Flask) -> None:
     """Mount every API blueprint and its guards on the app."""
     app.url_map.converters["id"] = IdConverter
     plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
-    api.init_app(app, spec_kwargs={"marshmallow_plugin": plugin})
+    api.init_app(
+        app, spec_kwargs={"marshmallow_plugin": plugin, "extra_plugins": [ProblemResponses()]}
+    )
+    # a number kept as given (20 stays 20): typed, so Range reads as minimum/maximum
+    plugin.map_to_openapi_type(JsonNumber, "number", None)
     api.register_converter(IdConverter, id_converter_schema)
     api.spec.components.security_scheme(
         "bearer", {"type": "http", "scheme": "bearer", "description": "POST /api/v1/auth/token"}

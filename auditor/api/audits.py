@@ -16,6 +16,7 @@ from auditor.api.common import (
     paginate,
 )
 from auditor.audits import lifecycle, listing
+from auditor.checklists.definition import MAX_QUESTIONS
 from auditor.core.extensions import db
 from auditor.models import AUDIT_STATUSES
 
@@ -58,12 +59,17 @@ class AuditInSchema(ma.Schema):
         Str(validate=ma.validate.Length(min=1, max=200)), validate=ma.validate.Length(max=50)
     )
     notes = Str(allow_none=True, validate=ma.validate.Length(max=10_000))
-    answers = ma.fields.List(ma.fields.Nested(AnswerSchema), validate=ma.validate.Length(max=500))
+    # every question of the largest checklist a definition may have
+    answers = ma.fields.List(
+        ma.fields.Nested(AnswerSchema), validate=ma.validate.Length(max=MAX_QUESTIONS)
+    )
 
 
 class PostVisitSchema(ma.Schema):
     answers = ma.fields.List(
-        ma.fields.Nested(AnswerSchema), required=True, validate=ma.validate.Length(min=1, max=100)
+        ma.fields.Nested(AnswerSchema),
+        required=True,
+        validate=ma.validate.Length(min=1, max=MAX_QUESTIONS),
     )
 
 

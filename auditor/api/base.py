@@ -3,6 +3,7 @@
 from http import HTTPStatus
 
 import marshmallow as ma
+from apispec import BasePlugin
 from flask_smorest import Api as SmorestApi
 from flask_smorest.utils import prepare_response
 from werkzeug.exceptions import HTTPException
@@ -25,6 +26,22 @@ class ProblemSchema(ma.Schema):
     status = ma.fields.Integer()
     detail = ma.fields.String()
     errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()))
+
+
+PROBLEM_CONTENT = {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+
+
+class ProblemResponses(BasePlugin):
+    """apispec plugin: every documented error response (4xx, 5xx) carries a problem+json body,
+    also those declared with a description only, so generated clients can parse them."""
+
+    def operation_helper(self, path=None, operations=None, **kwargs) -> None:
+        """Add the problem+json content to error responses that name no content."""
+        for operation in (operations or {}).values():
+            for status, response in operation.get("responses", {}).items():
+                is_error = str(status)[:1] in ("4", "5")
+                if is_error and isinstance(response, dict) and "content" not in response:
+                    response["content"] = PROBLEM_CONTENT
 
 
 def _headers_of(error: HTTPException) -> dict[str, str]:

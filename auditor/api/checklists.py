@@ -25,23 +25,32 @@ class ChecklistSchema(ChecklistDefinitionSchema):
     published_at = ma.fields.AwareDateTime(dump_only=True, allow_none=True)
 
 
+class ChecklistSummarySchema(ma.Schema):
+    """A version in the list: who it is, without its sections (DESIGN §5)."""
+
+    id = ma.fields.Integer()
+    key = ma.fields.String()
+    title = ma.fields.String()
+    version = ma.fields.Integer()
+    status = ma.fields.String()
+    created_at = ma.fields.AwareDateTime()
+    published_at = ma.fields.AwareDateTime(allow_none=True)
+
+
 class ChecklistArgs(PageArgs):
     key = ma.fields.String()
     status = ma.fields.String(validate=ma.validate.OneOf(CHECKLIST_STATUSES))
 
 
-def _page(page: dict) -> dict:
-    return {**page, "items": [versions.document_of(c) for c in page["items"]]}
-
-
 @blp.route("")
 class Checklists(MethodView):
     @blp.arguments(ChecklistArgs, location="query")
-    @blp.response(200, page_schema(ChecklistSchema))
+    @blp.response(200, page_schema(ChecklistSummarySchema))
     def get(self, args):
-        """Checklist versions the caller may read (non-admins: published only)."""
+        """Summaries of the versions the caller may read (non-admins: published only), paged;
+        one version's GET carries its sections."""
         stmt = versions.version_listing(current_user, args.get("key"), args.get("status"))
-        return _page(paginate(db.session, stmt, args["page"], args["per_page"]))
+        return paginate(db.session, stmt, args["page"], args["per_page"])
 
     @blp.arguments(ChecklistDefinitionSchema)
     @blp.response(201, ChecklistSchema)

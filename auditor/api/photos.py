@@ -20,7 +20,16 @@ IMAGE_BODY = {
     "content": {
         **{
             mime: {"schema": {"type": "string", "format": "binary"}}
-            for mime in ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
+            # the bytes say what they are, whatever the declared type: octet-stream is what
+            # generated clients send
+            for mime in (
+                "image/jpeg",
+                "image/png",
+                "image/webp",
+                "image/heic",
+                "image/heif",
+                "application/octet-stream",
+            )
         },
         "multipart/form-data": {
             "schema": {

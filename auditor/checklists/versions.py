@@ -125,8 +125,8 @@ def every_version() -> Select:
 
 def version_listing(user: User, key: str | None = None, status: str | None = None) -> Select:
     """The versions the user may read (non-admins: published ones), of one key or status if
-    given, with their sections and questions."""
-    stmt = with_questions(access.visible_checklists(user))
+    given; their sections and questions are not loaded (a list shows summaries)."""
+    stmt = access.visible_checklists(user)
     if key is not None:
         stmt = stmt.where(Checklist.key == key)
     if status is not None:

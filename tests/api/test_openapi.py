@@ -1,5 +1,7 @@
 """The OpenAPI document describes every route and documents errors as problem+json."""
 
+import json
+
 import pytest
 
 EXPECTED = {
@@ -44,3 +46,38 @@ def test_errors_are_documented_as_problem_json(spec):
 
 def test_bearer_authentication_is_declared(spec):
     assert spec["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+
+
+def test_every_documented_error_response_carries_a_problem_body(spec):
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            for status, response in operation["responses"].items():
+                if status[0] in "45" and "$ref" not in response:
+                    content = response.get("content", {})
+                    assert set(content) == {"application/problem+json"}, (path, method, status)
+
+
+def test_numbers_are_typed_with_minimum_and_maximum_not_extensions(spec):
+    text = json.dumps(spec)
+    assert '"x-minimum"' not in text
+    assert '"x-maximum"' not in text
+    weight = spec["components"]["schemas"]["Section"]["properties"]["weight"]
+    assert weight["type"] == "number"
+    assert weight["maximum"] == 1000
+
+
+def test_raw_photo_bodies_may_be_sent_as_octet_stream(spec):
+    body = spec["paths"]["/api/v1/audits/{audit_id}/photos/{photo_id}"]["put"]["requestBody"]
+    assert "application/octet-stream" in body["content"]
+    assert "image/jpeg" in body["content"]
+
+
+def test_the_checklist_list_documents_summaries(spec):
+    response = spec["paths"]["/api/v1/checklists"]["get"]["responses"]["200"]
+    page = response["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+    item = spec["components"]["schemas"][page]["properties"]["items"]["items"]["$ref"]
+    fields = set(spec["components"]["schemas"][item.rsplit("/", 1)[-1]]["properties"])
+    assert {"id", "key", "title", "version", "status"} <= fields
+    assert "sections" not in fields

@@ -6,27 +6,23 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from auditor import access
-from auditor.api.common import Id, PageArgs, page_schema, paginate
+from auditor.api.common import Id, PageArgs, Text, page_schema, paginate
 from auditor.core.extensions import db
-from auditor.org import listings, organisation
+from auditor.org import listings, organisation, rules
 
 blp = Blueprint("locations", __name__, url_prefix="/api/v1/locations", description="Locations")
 
 
 class LocationSchema(ma.Schema):
+    # the rules of each field are the domain's (org/rules.py), declared here so the OpenAPI
+    # document shows them
     id = ma.fields.Integer(dump_only=True)
-    code = ma.fields.String(
-        required=True,
-        validate=[
-            ma.validate.Length(min=1, max=40),
-            ma.validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Letters, digits, . _ -"),
-        ],
-    )
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=200))
+    code = ma.fields.String(required=True, validate=rules.LOCATION["code"])
+    name = Text(required=True, validate=rules.LOCATION["name"])
     region_id = Id(required=True)
-    address = ma.fields.String(load_default="", validate=ma.validate.Length(max=500))
-    lat = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-90, max=90))
-    lon = ma.fields.Float(allow_none=True, validate=ma.validate.Range(min=-180, max=180))
+    address = Text(load_default="", validate=rules.LOCATION["address"])
+    lat = ma.fields.Float(allow_none=True, validate=rules.LOCATION["lat"])
+    lon = ma.fields.Float(allow_none=True, validate=rules.LOCATION["lon"])
     timezone = ma.fields.String(load_default="UTC", validate=organisation.validate_timezone)
     active = ma.fields.Boolean(load_default=True)
 

@@ -17,22 +17,34 @@ blp = Blueprint("users", __name__, url_prefix="/api/v1/users", description="User
 
 
 class UserSchema(ma.Schema):
-    id = ma.fields.Integer(dump_only=True)
-    email = ma.fields.Email(required=True, validate=ma.validate.Length(max=254))
-    name = Text(required=True, validate=ma.validate.Length(min=1, max=200))
+    """A user as read back: never a password, which is write-only."""
+
+    # read only (dumped, never loaded): "required" tells generated clients each is always there
+    id = ma.fields.Integer(required=True)
+    email = ma.fields.Email(required=True)
+    name = ma.fields.String(required=True)
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
-    password = ma.fields.String(
-        required=True, load_only=True, validate=ma.validate.Length(max=1024)
-    )
-    region_ids = ma.fields.List(Id(), load_default=list, validate=ma.validate.Length(max=100))
-    location_id = Id(allow_none=True, load_default=None)
-    active = ma.fields.Boolean(load_default=True)
+    region_ids = ma.fields.List(ma.fields.Integer(), required=True)
+    location_id = ma.fields.Integer(required=True, allow_none=True)
+    active = ma.fields.Boolean(required=True)
 
     @ma.post_dump(pass_original=True)
     def add_region_ids(self, data, user, **_kwargs):
         """Managers' regions read as ids."""
         data["region_ids"] = [region.id for region in user.regions]
         return data
+
+
+class UserInputSchema(ma.Schema):
+    """A user to create; the rules of each field are the domain's (people/accounts.py)."""
+
+    email = ma.fields.Email(required=True, validate=accounts.USER["email"])
+    name = Text(required=True, validate=accounts.USER["name"])
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
+    password = ma.fields.String(required=True, validate=accounts.USER["password"])
+    region_ids = ma.fields.List(Id(), load_default=list, validate=ma.validate.Length(max=100))
+    location_id = Id(allow_none=True, load_default=None)
+    active = ma.fields.Boolean(load_default=True)
 
 
 class UserArgs(PageArgs):
@@ -49,7 +61,7 @@ class Users(MethodView):
         stmt = directory.account_listing(args.pop("role", None))
         return paginate(db.session, stmt, **args)
 
-    @blp.arguments(UserSchema)
+    @blp.arguments(UserInputSchema)
     @blp.response(201, UserSchema)
     @blp.alt_response(409, description="A user with this email exists")
     def post(self, data):
@@ -73,7 +85,7 @@ class UserItem(MethodView):
         """One user (admin)."""
         return access.get_user_for(db.session, current_user, user_id)
 
-    @blp.arguments(UserSchema(partial=True))
+    @blp.arguments(UserInputSchema(partial=True))
     @blp.response(200, UserSchema)
     def patch(self, data, user_id):
         """Change a user; a role change, new password or deactivation ends their sessions."""

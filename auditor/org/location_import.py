@@ -10,8 +10,9 @@ import marshmallow as ma
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from auditor.core.field_rules import field_errors
 from auditor.models import Location, Region, User
-from auditor.org import organisation
+from auditor.org import organisation, rules
 
 COLUMNS = ("code", "name", "region", "address", "lat", "lon", "timezone")
 REQUIRED = ("code", "name", "region")
@@ -30,17 +31,14 @@ class Report:
         self.errors.setdefault(line, []).append(message)
 
 
-def _number(raw: str, name: str, low: float, high: float, report: Report, line: int):
+def _number(raw: str, name: str, report: Report, line: int) -> float | None:
     if not raw:
         return None
     try:
-        value = float(raw)
+        return float(raw)
     except ValueError:
         report.add(line, f"{name}: not a number ({raw!r}).")
         return None
-    if not low <= value <= high:
-        report.add(line, f"{name}: must lie between {low:g} and {high:g}.")
-    return value
 
 
 def _row(raw: Mapping[str, str], line: int, regions: Mapping[str, int], report: Report) -> dict:
@@ -50,23 +48,26 @@ def _row(raw: Mapping[str, str], line: int, regions: Mapping[str, int], report: 
             report.add(line, f"{column}: required.")
     if cells["region"] and cells["region"] not in regions:
         report.add(line, f"region: no region named {cells['region']!r}.")
-    for column, limit in (("code", 40), ("name", 200), ("address", 500)):
-        if len(cells[column]) > limit:
-            report.add(line, f"{column}: at most {limit} characters.")
     timezone = cells["timezone"] or "UTC"
     try:
         organisation.validate_timezone(timezone)
     except ma.ValidationError:
         report.add(line, f"timezone: {timezone!r} is not an IANA time zone.")
-    return {
+    row = {
         "code": cells["code"],
         "name": cells["name"],
         "region_id": regions.get(cells["region"]),
         "address": cells["address"],
-        "lat": _number(cells["lat"], "lat", -90, 90, report, line),
-        "lon": _number(cells["lon"], "lon", -180, 180, report, line),
+        "lat": _number(cells["lat"], "lat", report, line),
+        "lon": _number(cells["lon"], "lon", report, line),
         "timezone": timezone,
     }
+    # the same rules as every other way in (an empty required cell is reported above)
+    given = {field: value for field, value in row.items() if value != ""}
+    for column, messages in field_errors(rules.LOCATION, given).items():
+        for message in messages:
+            report.add(line, f"{column}: {message}")
+    return row
 
 
 def _codes(session: Session, report: Report) -> None:

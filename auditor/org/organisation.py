@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid
+from auditor.core.field_rules import check_fields
 from auditor.models import Location, Region, User
+from auditor.org import rules
 
 
 @cache
@@ -28,6 +30,7 @@ def validate_timezone(name: str) -> None:
 def create_region(session: Session, actor: User, name: str) -> Region:
     """A new region with a unique name."""
     name = name.strip()
+    check_fields(rules.REGION, {"name": name})
     if session.scalar(select(Region).where(Region.name == name)) is not None:
         raise Conflict(f"A region named {name!r} exists already.")
     region = Region(name=name)
@@ -41,6 +44,7 @@ def update_region(session: Session, actor: User, region: Region, changes: Mappin
     """Rename a region, keeping names unique."""
     if "name" in changes:
         name = changes["name"].strip()
+        check_fields(rules.REGION, {"name": name})
         other = session.scalar(select(Region).where(Region.name == name))
         if other is not None and other.id != region.id:
             raise Conflict(f"A region named {name!r} exists already.")
@@ -67,6 +71,7 @@ def _check_code_free(session: Session, code: str, location_id: int | None = None
 
 def create_location(session: Session, actor: User, data: Mapping[str, Any]) -> Location:
     """A new location with a unique code in an existing region."""
+    check_fields(rules.LOCATION, data)
     _check_region(session, data["region_id"])
     _check_code_free(session, data["code"])
     if "timezone" in data:
@@ -82,6 +87,7 @@ def update_location(
     session: Session, actor: User, location: Location, changes: Mapping[str, Any]
 ) -> Location:
     """Apply a partial change to a location."""
+    check_fields(rules.LOCATION, changes)
     if "region_id" in changes:
         _check_region(session, changes["region_id"])
     if "code" in changes:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid
+from auditor.core.field_rules import Rule, check_fields, encodable, text
 from auditor.models import ROLES, ApiToken, Location, Region, User
 from auditor.people.passwords import (
     DEFAULT_HASHING,
@@ -20,6 +21,29 @@ from auditor.people.passwords import (
 )
 
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 1024  # argon2 takes any length; a bound keeps hashing one request cheap
+EMAIL_MAX = 254  # the longest address SMTP carries
+NAME_MAX = 200
+
+# one rule per field whichever way in (API, admin pages, command line, demo); the API's
+# schemas declare the same rules, so its OpenAPI document shows them
+USER: dict[str, list[Rule]] = {
+    "email": [
+        ma.validate.Length(max=EMAIL_MAX),
+        ma.validate.Email(error="Not a valid email address."),
+    ],
+    "name": text(1, NAME_MAX),
+    "password": [
+        ma.validate.Length(
+            min=MIN_PASSWORD_LENGTH,
+            error=f"Must be at least {MIN_PASSWORD_LENGTH} characters.",
+        ),
+        ma.validate.Length(
+            max=MAX_PASSWORD_LENGTH, error=f"Must be at most {MAX_PASSWORD_LENGTH} characters."
+        ),
+        encodable,
+    ],
+}
 
 
 def normalise_email(email: str) -> str:
@@ -30,19 +54,6 @@ def normalise_email(email: str) -> str:
 def find_by_email(session: Session, email: str) -> User | None:
     """The user with this email, whatever its case."""
     return session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-def _check_email(email: str) -> None:
-    # every way in (API, command line, seeding) gets the same rule as the API schema
-    try:
-        ma.validate.Email()(email)
-    except ma.ValidationError as error:
-        raise Invalid({"email": ["Not a valid email address."]}) from error
-
-
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise Invalid({"password": [f"Must be at least {MIN_PASSWORD_LENGTH} characters."]})
 
 
 def _regions(session: Session, region_ids: Iterable[int]) -> list[Region]:
@@ -76,17 +87,16 @@ def create_user(
     **fields: Any,
 ) -> User:
     """Create a user from `email, name, role, password[, region_ids, location_id]`."""
-    email = normalise_email(fields["email"])
-    _check_email(email)
+    email, name = normalise_email(fields["email"]), fields["name"].strip()
+    check_fields(USER, {"email": email, "name": name, "password": fields["password"]})
     region_ids = list(fields.get("region_ids") or [])
     location_id = fields.get("location_id")
     _check_role_fields(session, fields["role"], region_ids, location_id)
-    _check_password(fields["password"])
     if find_by_email(session, email) is not None:
         raise Conflict(f"A user with the email {email} exists already.")
     user = User(
         email=email,
-        name=fields["name"].strip(),
+        name=name,
         role=fields["role"],
         password_hash=hash_password(fields["password"], hashing),
         location_id=location_id,
@@ -112,14 +122,15 @@ def update_user(
         "region_ids", [r.id for r in user.regions] if role == "manager" else []
     )
     location_id = changes.get("location_id", user.location_id if role == "staff" else None)
+    changes = _normalised(changes)
+    check_fields(USER, changes)
     _check_role_fields(session, role, region_ids, location_id)
     if "email" in changes:
         _change_email(session, user, changes["email"])
     if "password" in changes:
-        _check_password(changes["password"])
         user.password_hash = hash_password(changes["password"], hashing)
     if "name" in changes:
-        user.name = changes["name"].strip()
+        user.name = changes["name"]
     ends_sessions = (
         role != user.role or "password" in changes or changes.get("active", True) is False
     )
@@ -136,9 +147,17 @@ def update_user(
     return user
 
 
+def _normalised(changes: Mapping) -> dict:
+    """The changes with the email lower-cased and the name trimmed, as they are stored."""
+    changes = dict(changes)
+    if isinstance(changes.get("email"), str):
+        changes["email"] = normalise_email(changes["email"])
+    if isinstance(changes.get("name"), str):
+        changes["name"] = changes["name"].strip()
+    return changes
+
+
 def _change_email(session: Session, user: User, email: str) -> None:
-    email = normalise_email(email)
-    _check_email(email)
     other = find_by_email(session, email)
     if other is not None and other.id != user.id:
         raise Conflict(f"A user with the email {email} exists already.")

@@ -36,7 +36,7 @@ def _location_fields(form) -> dict:
     data["region_id"] = as_int(form.get("region_id"))
     if data["region_id"] is None:
         errors["region_id"] = ["Pick a region."]
-    data["address"] = form.get("address", "").strip()[:500]
+    data["address"] = form.get("address", "").strip()
     data["timezone"] = form.get("timezone", "").strip() or "UTC"
     for field in ("lat", "lon"):
         raw = form.get(field, "").strip()

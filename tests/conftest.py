@@ -87,7 +87,6 @@ def empty_all_tables() -> None:
         for table in tables:
             db.session.execute(table.delete())
     db.session.commit()
-    db.session.expunge_all()  # the rows are gone: so are the objects that stood for them
 
 
 class SyncedClient(FlaskClient):
@@ -98,7 +97,6 @@ class SyncedClient(FlaskClient):
         db.session.commit()
         response = super().open(*args, **kwargs)
         db.session.commit()
-        db.session.expire_all()  # sessions keep objects after a commit: read the request's rows
         return response
 
 
@@ -108,6 +106,9 @@ def app(data_app, database_uri, tmp_path) -> Iterator[Flask]:
     app = create_app(app_config(database_uri, str(tmp_path / "media")))
     app.test_client_class = SyncedClient
     with data_app.app_context():
+        # the app keeps objects after a commit (a request answers with what it holds); the test
+        # side expires them instead, so every commit of the test reads what servers wrote since
+        db.session().expire_on_commit = True
         yield app
         db.session.rollback()
         empty_all_tables()

@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from auditor.core import config as settings
 from auditor.core.errors import Conflict, DomainError, Invalid, Unavailable
 from auditor.core.extensions import csrf, db, limiter, login_manager, migrate
+from auditor.core.headers import security_headers
 from auditor.core.problems import error_page, is_api_request, problem
 from auditor.core.strict_json import StrictJSONProvider
 
@@ -82,7 +83,7 @@ def register_blueprints(app: Flask) -> None:
 
     register_api(app)
     register_pages(app)
-    app.after_request(_security_headers)
+    app.after_request(security_headers)
 
     @app.get("/healthz")
     def healthz():
@@ -124,14 +125,6 @@ def _unstorable(error: Exception):
     log.info("unstorable value: %s", error)
     db.session.rollback()
     return _domain_error(Invalid({"_schema": ["A value is out of range or cannot be stored."]}))
-
-
-def _security_headers(response):
-    # no MIME sniffing (photos and JSON are what they say), no framing, no leaking paths
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    return response
 
 
 def register_errorhandlers(app: Flask) -> None:

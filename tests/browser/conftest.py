@@ -10,7 +10,6 @@ import re
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from PIL import ExifTags, Image
@@ -31,7 +30,7 @@ PHONE = {
     "locale": "en-GB",
     "timezone_id": "Europe/Berlin",
 }
-AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+AXE_URL = "/static/vendor/axe-core/axe.min.js"
 
 
 @pytest.fixture(scope="session")
@@ -92,12 +91,25 @@ def phone(browser, server, visit) -> Iterator[BrowserContext]:
     context.close()
 
 
+CSP_VIOLATION = "Content Security Policy"  # in chromium's console message for each one
+
+
+def csp_violations(page: Page, into: list) -> Page:
+    """Record into `into` each Content-Security-Policy violation the page reports."""
+    page.on(
+        "console",
+        lambda message: into.append(message.text) if CSP_VIOLATION in message.text else None,
+    )
+    return page
+
+
 class PageErrors(list):
-    """Uncaught script errors of a page: a test ends by asserting there were none."""
+    """Uncaught script errors and Content-Security-Policy violations of a page: a test ends
+    by asserting there were none (every page must work under the policy)."""
 
     def watch(self, page: Page) -> Page:
         page.on("pageerror", lambda error: self.append(str(error)))
-        return page
+        return csp_violations(page, self)
 
 
 @pytest.fixture
@@ -127,14 +139,15 @@ def start_visit(page: Page) -> str:
 
 def wait_until_offline_ready(page: Page) -> None:
     """The service worker controls the page and has cached the lists a visit needs."""
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "() => navigator.serviceWorker.controller !== null")
     page.wait_for_selector("body[data-cached=true]")
     page.wait_for_load_state("networkidle")
 
 
 def wait_for(page: Page, script: str, arg=None, timeout: float = 45) -> object:
-    """Poll an async page function until it answers something truthy (Playwright's
-    wait_for_function does not await a promise)."""
+    """Poll a page function until it answers something truthy, from here: Playwright's
+    wait_for_function does not await a promise, and compiles its predicate inside the page,
+    which the Content-Security-Policy refuses (no eval)."""
     deadline = time.monotonic() + timeout
     while True:
         value = page.evaluate(script, arg)
@@ -166,7 +179,8 @@ def photo_jpeg(width: int, height: int, colour: tuple[int, int, int]) -> bytes:
 def run_axe(page: Page) -> list[dict]:
     """axe-core's serious and critical violations on the page as it is now."""
     if not page.evaluate("typeof axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE))
+        # from the server, as a script of this site: the page's CSP refuses inline scripts
+        page.add_script_tag(url=AXE_URL)
     result = page.evaluate("async () => (await axe.run(document)).violations")
     return [
         {

@@ -1,13 +1,13 @@
 """A new app version takes over an open app without losing the draft being filled."""
 
-from tests.browser.conftest import log_in, start_visit
+from tests.browser.conftest import log_in, start_visit, wait_for
 
 
 def test_a_new_version_takes_over_and_the_draft_survives(phone, server, visit, page_errors):
     page = page_errors.watch(phone.new_page())
     log_in(page, visit.auditor.email)
     start_visit(page)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "() => navigator.serviceWorker.controller !== null")
     page.locator("#q-welcome").get_by_role("radio", name="Yes").check()
     page.locator("#v-greet_seconds").fill("12")
 

@@ -58,9 +58,9 @@ def test_background_sync_sends_the_outbox_once_with_no_page_open(phone, server, 
     phone.grant_permissions(["background-sync"])
     page = page_errors.watch(phone.new_page())
     log_in(page, visit.auditor.email)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")  # installed
+    wait_for(page, "() => navigator.serviceWorker.controller !== null")  # installed
     page.goto("/app/outbox")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "() => navigator.serviceWorker.controller !== null")
     wait_for(page, "async () => !!(await AuditorStore.getMeta('session'))")
     # a page that runs none of the app's code, kept open only to speak DevTools to the browser
     bystander = phone.new_page()

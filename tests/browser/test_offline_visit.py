@@ -65,7 +65,7 @@ def take_photos(page) -> None:
             }
         ]
     )
-    page.wait_for_function("document.querySelectorAll('.thumbs img').length === 2")
+    wait_for(page, "() => document.querySelectorAll('.thumbs img').length === 2")
 
 
 def saved_draft(page, uuid: str) -> dict:
@@ -106,9 +106,7 @@ def test_a_whole_visit_offline_reaches_the_server_exactly_once(phone, server, vi
     assert page.locator("#names li").count() == 1
     page.get_by_label("Anything else about the visit").fill("Busy Saturday.")
     expect_answered = "13 of 13 answered"
-    page.wait_for_function(
-        f"document.getElementById('overall').textContent === '{expect_answered}'"
-    )
+    wait_for(page, f"() => document.getElementById('overall').textContent === '{expect_answered}'")
     wait_for(
         page, "async (uuid) => (await AuditorStore.getDraft(uuid)).notes === 'Busy Saturday.'", uuid
     )
@@ -140,7 +138,7 @@ def test_a_whole_visit_offline_reaches_the_server_exactly_once(phone, server, vi
     # the outbox sends in order: only its head may be caught mid-attempt against the dead server
     assert states[0] in ("waiting", "sending")
     assert states[1:] == ["waiting"] * 3
-    page.wait_for_function("document.getElementById('net').textContent.startsWith('No server')")
+    wait_for(page, "() => document.getElementById('net').textContent.startsWith('No server')")
     assert page.get_by_text("Visit saved in the outbox").is_visible()
     # the planned visit offers no "Continue" into a visit that can no longer change
     page.locator("#planned").get_by_role("link", name="Waiting to send: see the outbox").wait_for()

@@ -35,9 +35,9 @@ def outbox_page(phone, visit, page_errors):
     log_in(page, visit.auditor.email)
     # the service worker first takes over the page it was installed from: a page opened while
     # it installs may stay uncontrolled (its claim can miss a navigation in flight)
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "() => navigator.serviceWorker.controller !== null")
     page.goto("/app/outbox")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "() => navigator.serviceWorker.controller !== null")
     wait_for(page, "async () => !!(await AuditorStore.getMeta('session'))")
     return page
 

@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, sync_playwright
 
 from tests import chromium
+from tests.browser.conftest import csp_violations
 from tests.factories import PASSWORD
 from tests.live.conftest import LiveServer
 from tests.web.page_world import World, build_world
@@ -42,10 +43,14 @@ class BrowserThread:
         def session() -> Any:
             browser_context = self.browser.new_context(base_url=base_url, **{**LAPTOP, **context})
             browser_context.set_default_timeout(15_000)
+            violations: list[str] = []
             try:
-                return steps(browser_context.new_page())
+                answer = steps(csp_violations(browser_context.new_page(), violations))
             finally:
                 browser_context.close()
+            # every page must work under the Content-Security-Policy: a refusal fails the test
+            assert violations == [], violations
+            return answer
 
         return self.pool.submit(session).result(timeout=180)
 

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, request, stream_with_context
 from flask_login import current_user
 
 from auditor import access
+from auditor.checklists.definition import SLUG
 from auditor.checklists.versions import latest_version
 from auditor.core.errors import NotFound
 from auditor.core.extensions import db
@@ -29,6 +30,10 @@ def attachment(name: str) -> str:
 
 def _existing_filters():
     """The request's filters, with a checklist that exists (the name of every download)."""
+    asked = request.args.get("checklist")
+    # a key no checklist can have (NUL, CR/LF, quotes) is not looked up: PostgreSQL refuses NUL
+    if asked is not None and not SLUG.fullmatch(asked):
+        raise NotFound("There is no checklist with that key.")
     filters = current_filters(db.session)
     if latest_version(db.session, filters.checklist) is None:
         raise NotFound(f"There is no checklist with the key {filters.checklist!r}.")

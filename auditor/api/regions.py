@@ -8,14 +8,14 @@ from flask_smorest import Blueprint
 from auditor import access
 from auditor.api.common import PageArgs, Text, page_schema, paginate
 from auditor.core.extensions import db
-from auditor.org import organisation
+from auditor.org import organisation, rules
 
 blp = Blueprint("regions", __name__, url_prefix="/api/v1/regions", description="Regions")
 
 
 class RegionSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
-    name = Text(required=True, validate=ma.validate.Length(min=1, max=120))
+    name = Text(required=True, validate=rules.REGION["name"])  # the domain's rules
 
 
 @blp.route("")

@@ -4,19 +4,23 @@ The document is read once from a throwaway app (it does not depend on data); eac
 then sent to the test's own app with a real token.
 """
 
+import os
+
 import pytest
 import schemathesis
+import schemathesis.specs.openapi.checks  # registers the OpenAPI checks in CHECKS
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-)
+from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 
 from auditor import create_app
 from tests.api.audit_helpers import published_store
 
-EXAMPLES_PER_OPERATION = 20
+# Left out, for now: positive_data_acceptance expects every schema-valid body to pass, but
+# rules across fields (a checklist's unique keys, show_if targets) cannot be said in JSON
+# Schema; negative_data_rejection still finds booleans read from 0/1 (users, locations) and
+# PATCH bodies documented as required but read as {} when absent
+EXCLUDED = {"positive_data_acceptance", "negative_data_rejection"}
+EXAMPLES_PER_OPERATION = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "20"))
 
 
 def _document() -> dict:
@@ -32,11 +36,16 @@ schemathesis.serializer.alias(["image/heic", "image/heif"], "image/jpeg")
 BOUNDED = settings(
     max_examples=EXAMPLES_PER_OPERATION, deadline=None, suppress_health_check=list(HealthCheck)
 )
-CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
+# `--checks all`: every check schemathesis has, the ones sending requests of their own included
+CHECKS = [c for c in REGISTERED_CHECKS.get_all() if c.__name__ not in EXCLUDED]
 
 
 def check(app, case, token: str) -> None:
-    case.call_and_validate(app=app, headers={"Authorization": f"Bearer {token}"}, checks=CHECKS)
+    # the schema's transport is the test's own app (WSGI), also for the checks that send
+    # requests of their own (ignored_auth, use_after_free, ensure_resource_availability)
+    case.operation.schema.app = app
+    headers = {"Authorization": f"Bearer {token}"}
+    case.call_and_validate(app=app, headers=headers, checks=CHECKS)
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import { el, fill, formatDateTime, param, userId } from '../ui.js';
 
 const DAY_MS = 24 * 3600 * 1000;
 
+// the window counts from the server's own submitted_at (DESIGN §10.1), never a phone's clock
 function closesAt(audit, checklist) {
-  return new Date(Date.parse(audit.finished_at) + checklist.follow_up_days * DAY_MS);
+  return new Date(Date.parse(audit.submitted_at) + checklist.follow_up_days * DAY_MS);
 }
 
 function postVisitKeys(checklist) {
@@ -24,7 +25,7 @@ async function openAudits() {
   const checklists = new Map();
   const open = [];
   for (const audit of audits) {
-    if (!audit.finished_at) continue;
+    if (!audit.submitted_at) continue;
     if (!checklists.has(audit.checklist_id)) {
       checklists.set(audit.checklist_id, await get(`/api/v1/checklists/${audit.checklist_id}`));
     }

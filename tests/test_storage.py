@@ -249,3 +249,20 @@ def test_an_upload_to_a_full_disk_answers_503_and_stores_nothing(
     assert auditor.get(f"/api/v1/audits/{audit_id}").get_json()["photos"] == []
     with full.app_context():
         db.engine.dispose()
+
+
+def test_a_thumbnail_the_disk_cannot_take_leaves_no_display_image_behind(app, full_disk):
+    from auditor.audits.photos import PhotoLimits, store_photo
+    from auditor.photos.pipeline import process_photo
+    from tests.api.images import jpeg
+
+    data = jpeg(1600, 1200)
+    display = process_photo(data, max_bytes=10**8, max_pixels=10**8).display
+    # room for the display image's pages and not one more: its thumbnail finds the disk full
+    pages = -(-len(display) // 4096)  # tmpfs hands out whole 4 KiB pages
+    os.truncate(full_disk / "filler", os.path.getsize(full_disk / "filler") - pages * 4096)
+    storage = LocalStorage(full_disk / "media")
+    with pytest.raises(Unavailable):
+        store_photo(db.session, storage, data, PhotoLimits(10**8, 10**8), "UTC", keep_gps=False)
+    db.session.rollback()
+    assert files_under(full_disk) == {"filler"}

@@ -66,8 +66,7 @@ def store_photo(
         local_tz=ZoneInfo(timezone),
         budget=limits.budget,
     )
-    storage.put(display_key(processed.content_hash), processed.display, "image/jpeg")
-    storage.put(thumb_key(processed.content_hash), processed.thumbnail, "image/jpeg")
+    _store_files(storage, processed.content_hash, processed.display, processed.thumbnail)
     lat, lon = processed.gps if keep_gps and processed.gps else (None, None)
     photo = Photo(
         upload_hash=upload_hash(data),
@@ -82,6 +81,18 @@ def store_photo(
     )
     session.add(photo)
     return photo
+
+
+def _store_files(storage: Storage, content_hash: str, display: bytes, thumbnail: bytes) -> None:
+    """Write both files of a content, or neither that was not there before (disk full...)."""
+    had_display = storage.exists(display_key(content_hash))
+    storage.put(display_key(content_hash), display, "image/jpeg")
+    try:
+        storage.put(thumb_key(content_hash), thumbnail, "image/jpeg")
+    except Exception:
+        if not had_display:  # another photo's display image stays: contents are shared
+            storage.delete(display_key(content_hash))
+        raise
 
 
 def _check_question(definition: dict, question: str | None) -> None:

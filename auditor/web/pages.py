@@ -13,8 +13,9 @@ from sqlalchemy import Select
 from sqlalchemy.orm import Session
 
 from auditor import access
+from auditor.checklists.definition import SLUG
 from auditor.checklists.versions import DEFAULT_CHECKLIST_KEY
-from auditor.core.errors import DomainError
+from auditor.core.errors import DomainError, NotFound
 from auditor.core.extensions import db
 from auditor.core.paging import Page, fetch_page
 from auditor.insights import breakdowns, ranking
@@ -89,7 +90,9 @@ def parse_filters(session: Session, user: User, args: Mapping[str, str]) -> Filt
     region_id = as_int(args.get("region_id")) if user.role in ("admin", "manager") else None
     if region_id is not None:
         access.get_region_for(session, user, region_id)
-    checklist = (args.get("checklist") or DEFAULT_CHECKLIST_KEY)[:64]
+    checklist = args.get("checklist") or DEFAULT_CHECKLIST_KEY
+    if not SLUG.fullmatch(checklist):  # no checklist has such a key: no query for it either
+        raise NotFound("No such checklist.")
     sections = [key for key, _title in breakdowns.sections_of(session, checklist)]
     section = args.get("section") or None
     days = as_int(args.get("days")) or DEFAULT_DAYS

@@ -62,6 +62,14 @@ def test_region_b_objects_answer_404(manager, world):
         assert manager.get(path).status_code == 404, path
 
 
+@pytest.mark.parametrize("key", ["%00", "a%0D%0ASet-Cookie:x=1", "%22q%22", "caf%C3%A9", "x" * 65])
+@pytest.mark.parametrize("page", ["/manager", "/manager/heatmap", "/manager/weakest"])
+def test_a_checklist_key_no_checklist_can_have_answers_404(manager, world, page, key):
+    response = manager.get(f"{page}?checklist={key}")
+    assert response.status_code == 404
+    assert "Set-Cookie" not in response.headers or "x=1" not in response.headers["Set-Cookie"]
+
+
 def test_anonymous_visitors_are_sent_to_log_in(client, world):
     response = client.get("/manager/heatmap?days=30")
     assert response.status_code == 302

@@ -19,6 +19,13 @@ from auditor.models.checklists import (
     ChecklistSection,
 )
 from auditor.models.org import Location, Region, region_managers
+from auditor.models.trust import (
+    REVISION_KINDS,
+    SIGNAL_CODES,
+    AuditRevision,
+    AuditSignal,
+    AuditText,
+)
 from auditor.models.users import ROLES, ApiToken, User
 
 __all__ = [
@@ -26,13 +33,18 @@ __all__ = [
     "ASSIGNMENT_STATUSES",
     "AUDIT_STATUSES",
     "CHECKLIST_STATUSES",
+    "REVISION_KINDS",
     "ROLES",
+    "SIGNAL_CODES",
     "Answer",
     "ApiToken",
     "Assignment",
     "Audit",
     "AuditLogEntry",
+    "AuditRevision",
     "AuditSectionScore",
+    "AuditSignal",
+    "AuditText",
     "Base",
     "Checklist",
     "ChecklistQuestion",

@@ -4,7 +4,17 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, Uuid
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from auditor.models.base import Base, JSONType, utcnow
@@ -13,7 +23,7 @@ from auditor.models.org import Location
 from auditor.models.users import User
 
 ASSIGNMENT_STATUSES = ("open", "done", "cancelled")
-AUDIT_STATUSES = ("draft", "submitted", "returned", "approved")
+AUDIT_STATUSES = ("draft", "submitted", "returned", "approved", "rejected")
 
 
 class Assignment(Base):
@@ -80,7 +90,11 @@ class Audit(Base):
     submitted_at: Mapped[datetime | None]
     reviewed_at: Mapped[datetime | None]
     reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # the latest review (DESIGN §10.2): approve, return or reject, its note and, for a return,
+    # a note per question key that the auditor sees beside the question
+    review_decision: Mapped[str | None] = mapped_column(String(16))
     review_note: Mapped[str] = mapped_column(Text, default="")
+    review_questions: Mapped[dict[str, str]] = mapped_column(JSONType, default=dict)
     geo_lat: Mapped[float | None]
     geo_lon: Mapped[float | None]
     geo_accuracy: Mapped[float | None]
@@ -107,6 +121,13 @@ class Audit(Base):
     )
     photos: Mapped[list["Photo"]] = relationship(
         back_populates="audit", cascade="all, delete-orphan", order_by="Photo.created_at"
+    )
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+    revisions: Mapped[list["AuditRevision"]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", order_by="AuditRevision.number"
+    )
+    signals: Mapped[list["AuditSignal"]] = relationship(  # noqa: F821
+        cascade="all, delete-orphan", order_by="(AuditSignal.code, AuditSignal.id)"
     )
 
 
@@ -157,6 +178,14 @@ class Photo(Base):
     taken_at: Mapped[datetime | None]
     gps_lat: Mapped[float | None]  # from EXIF, never served
     gps_lon: Mapped[float | None]
+    # 64-bit perceptual hash (signed, as databases store 64 bits) and its four 16-bit quarters:
+    # two hashes within Hamming distance 6 share at least one quarter exactly, so `photo_reused`
+    # looks up candidates by quarter through an index instead of scanning every photo
+    phash: Mapped[int | None] = mapped_column(BigInteger)
+    phash_q0: Mapped[int | None] = mapped_column(index=True)
+    phash_q1: Mapped[int | None] = mapped_column(index=True)
+    phash_q2: Mapped[int | None] = mapped_column(index=True)
+    phash_q3: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     audit: Mapped[Audit] = relationship(back_populates="photos")

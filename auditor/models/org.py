@@ -1,9 +1,11 @@
 """Regions and locations (stores)."""
 
+from typing import Any
+
 from sqlalchemy import Column, ForeignKey, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from auditor.models.base import Base
+from auditor.models.base import Base, JSONType
 
 region_managers = Table(
     "region_managers",
@@ -37,5 +39,7 @@ class Location(Base):
     lon: Mapped[float | None]
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     active: Mapped[bool] = mapped_column(default=True)
+    # {"mon": ["09:00", "20:00"], ...} in local time; a weekday left out is closed
+    opening_hours: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     region: Mapped[Region] = relationship(back_populates="locations")

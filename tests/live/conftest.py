@@ -48,6 +48,12 @@ class LiveServer:
             "gunicorn",
             "--workers",
             str(self.workers),
+            # the worker model `make run` and the README's deployment use: a slow client holds
+            # a thread, not a worker
+            "--worker-class",
+            "gthread",
+            "--threads",
+            "4",
             "--bind",
             f"127.0.0.1:{self.port}",
             "--graceful-timeout",

@@ -15,11 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auditor import access
+from auditor.audits import signals
 from auditor.audits.lifecycle import EDITABLE, definition_for
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid, NotFound
 from auditor.models import Audit, Photo, User
 from auditor.photos.budget import DEFAULT_BUDGET, DecodeBudget
+from auditor.photos.phash import phash_of, quarters
 from auditor.photos.pipeline import process_photo, upload_hash
 from auditor.photos.storage import Storage, display_key, thumb_key
 
@@ -52,12 +54,14 @@ def store_photo(
     timezone: str,
     *,
     keep_gps: bool,
+    fingerprint: bool = False,
     **row: Any,
 ) -> Photo:
     """Sanitise an upload (DESIGN §9), store its display image and thumbnail, add its row.
 
     `timezone` reads an EXIF time without an offset; `row` names the photo's id, audit and
-    question. Evidence photos drop GPS: they prove a fix, not a visit.
+    question. Evidence photos drop GPS: they prove a fix, not a visit, and take no perceptual
+    hash (`fingerprint`): a fix photographed like the audit's finding is not a reused photo.
     """
     processed = process_photo(
         data,
@@ -68,6 +72,8 @@ def store_photo(
     )
     _store_files(storage, processed.content_hash, processed.display, processed.thumbnail)
     lat, lon = processed.gps if keep_gps and processed.gps else (None, None)
+    if fingerprint:
+        row.update(_phash_columns(phash_of(processed.display)))
     photo = Photo(
         upload_hash=upload_hash(data),
         content_hash=processed.content_hash,
@@ -81,6 +87,12 @@ def store_photo(
     )
     session.add(photo)
     return photo
+
+
+def _phash_columns(value: int) -> dict[str, int]:
+    """The hash and its indexed quarters, as Photo's columns."""
+    q0, q1, q2, q3 = quarters(value)
+    return {"phash": value, "phash_q0": q0, "phash_q1": q1, "phash_q2": q2, "phash_q3": q3}
 
 
 def _store_files(storage: Storage, content_hash: str, display: bytes, thumbnail: bytes) -> None:
@@ -127,7 +139,8 @@ def add_photo(
         raise Conflict(f"Photo {photo_id} was stored already with other content.")
     if audit.status not in EDITABLE:
         raise Conflict(f"The audit is {audit.status}; photos change only on drafts.")
-    _check_question(definition_for(session, audit), question)
+    definition = definition_for(session, audit)
+    _check_question(definition, question)
     photo = store_photo(
         session,
         storage,
@@ -135,10 +148,12 @@ def add_photo(
         limits,
         audit.location.timezone,
         keep_gps=True,
+        fingerprint=True,
         id=photo_id,
         audit=audit,
         question_key=question,
     )
+    signals.refresh(session, audit, definition)
     audit_log.record(
         session, auditor, "photo.add", "audit", audit.id, photo=str(photo_id), question=question
     )
@@ -153,6 +168,7 @@ def delete_photo(session: Session, auditor: User, audit: Audit, photo_id: uuid.U
     if audit.status not in EDITABLE:
         raise Conflict(f"The audit is {audit.status}; photos change only on drafts.")
     audit.photos.remove(photo)
+    signals.refresh(session, audit, definition_for(session, audit))
     audit_log.record(session, auditor, "photo.delete", "audit", audit.id, photo=str(photo_id))
     return photo.content_hash
 

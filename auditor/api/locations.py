@@ -8,7 +8,7 @@ from flask_smorest import Blueprint
 from auditor import access
 from auditor.api.common import Id, PageArgs, Text, page_schema, paginate
 from auditor.core.extensions import db
-from auditor.org import listings, organisation, rules
+from auditor.org import hours, listings, organisation, rules
 
 blp = Blueprint("locations", __name__, url_prefix="/api/v1/locations", description="Locations")
 
@@ -25,6 +25,17 @@ class LocationSchema(ma.Schema):
     lon = ma.fields.Float(allow_none=True, validate=rules.LOCATION["lon"])
     timezone = ma.fields.String(load_default="UTC", validate=organisation.validate_timezone)
     active = ma.fields.Boolean(load_default=True)
+    # DESIGN §2: local time, a weekday left out is closed; null when not set
+    opening_hours = ma.fields.Dict(
+        keys=ma.fields.String(validate=ma.validate.OneOf(hours.WEEKDAYS)),
+        values=ma.fields.List(
+            ma.fields.String(validate=ma.validate.Regexp(hours.TIME_PATTERN)),
+            validate=ma.validate.Length(equal=2),
+        ),
+        allow_none=True,
+        validate=rules.LOCATION["opening_hours"],
+        metadata={"example": {"mon": ["09:00", "20:00"], "sat": ["10:00", "16:00"]}},
+    )
 
 
 class LocationArgs(PageArgs):

@@ -72,8 +72,7 @@ def store_photo(
     )
     _store_files(storage, processed.content_hash, processed.display, processed.thumbnail)
     lat, lon = processed.gps if keep_gps and processed.gps else (None, None)
-    if fingerprint:
-        row.update(_phash_columns(phash_of(processed.display)))
+    row.update(_phash_columns(phash_of(processed.display)) if fingerprint else {})
     photo = Photo(
         upload_hash=upload_hash(data),
         content_hash=processed.content_hash,

@@ -18,13 +18,13 @@ from sqlalchemy.orm import Session
 from auditor.models import Audit, AuditSignal, AuditText, Photo, utcnow
 from auditor.models.trust import SIGNAL_CODES
 from auditor.org.geo import PROOF_OF_VISIT_M
+from auditor.org.hours import WEEKDAYS
 from auditor.photos import phash
 
 PHOTO_SLACK = timedelta(minutes=10)
 LATE_SUBMIT = timedelta(days=7)
 REUSE_DISTANCE = 6
 MIN_TEXT = 40
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _SPACES = re.compile(r"\s+")
 _MAX_NAMED = 3  # other audits named in one detail; the rest are counted
 

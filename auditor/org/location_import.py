@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from auditor.core.field_rules import field_errors
 from auditor.models import Location, Region, User
-from auditor.org import organisation, rules
+from auditor.org import hours, organisation, rules
 
-COLUMNS = ("code", "name", "region", "address", "lat", "lon", "timezone")
+COLUMNS = ("code", "name", "region", "address", "lat", "lon", "timezone", "opening_hours")
 REQUIRED = ("code", "name", "region")
 MAX_ROWS = 5000
 
@@ -41,6 +41,15 @@ def _number(raw: str, name: str, report: Report, line: int) -> float | None:
         return None
 
 
+def _hours(raw: str, report: Report, line: int) -> dict | None:
+    try:
+        return hours.parse(raw)
+    except ma.ValidationError as error:
+        for message in error.messages:
+            report.add(line, f"opening_hours: {message}")
+        return None
+
+
 def _row(raw: Mapping[str, str], line: int, regions: Mapping[str, int], report: Report) -> dict:
     cells = {column: (raw.get(column) or "").strip() for column in COLUMNS}
     for column in REQUIRED:
@@ -61,6 +70,7 @@ def _row(raw: Mapping[str, str], line: int, regions: Mapping[str, int], report: 
         "lat": _number(cells["lat"], "lat", report, line),
         "lon": _number(cells["lon"], "lon", report, line),
         "timezone": timezone,
+        "opening_hours": _hours(cells["opening_hours"], report, line),
     }
     # the same rules as every other way in (an empty required cell is reported above)
     given = {field: value for field, value in row.items() if value != ""}

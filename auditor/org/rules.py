@@ -5,6 +5,7 @@ functions in `organisation` apply them again to everything else."""
 import marshmallow as ma
 
 from auditor.core.field_rules import FullMatch, Rule, number, text
+from auditor.org.hours import validate_hours
 
 CODE_MAX = 40
 CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
@@ -24,5 +25,6 @@ LOCATION: dict[str, list[Rule]] = {
     "address": text(0, ADDRESS_MAX),
     "lat": number(*LATITUDE),
     "lon": number(*LONGITUDE),
+    "opening_hours": [validate_hours],
 }
 REGION: dict[str, list[Rule]] = {"name": text(1, REGION_NAME_MAX)}

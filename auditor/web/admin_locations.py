@@ -1,13 +1,14 @@
 """Admin pages for locations: the table of stores, one store's form, (de)activation and the
 CSV import."""
 
+import marshmallow as ma
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auditor import access
 from auditor.core.errors import DomainError, Invalid
 from auditor.core.extensions import db
-from auditor.org import listings, location_import, organisation
+from auditor.org import hours, listings, location_import, organisation
 from auditor.web.admin import bp, refused, saved
 from auditor.web.pages import as_int, roles
 
@@ -24,6 +25,7 @@ def locations(report=None):
         regions=listings.region_choices(db.session, current_user),
         report=report,
         columns=location_import.COLUMNS,
+        hours_example=hours.EXAMPLE,
     )
 
 
@@ -38,6 +40,10 @@ def _location_fields(form) -> dict:
         errors["region_id"] = ["Pick a region."]
     data["address"] = form.get("address", "").strip()
     data["timezone"] = form.get("timezone", "").strip() or "UTC"
+    try:
+        data["opening_hours"] = hours.parse(form.get("opening_hours", ""))
+    except ma.ValidationError as error:
+        errors["opening_hours"] = error.messages
     for field in ("lat", "lon"):
         raw = form.get(field, "").strip()
         try:
@@ -67,13 +73,19 @@ def edit_location(location_id: int):
     """One location's form."""
     store = access.get_location_for(db.session, current_user, location_id)
     regions = listings.region_choices(db.session, current_user)
-    return render_template("admin/location.html", store=store, regions=regions)
+    return render_template(
+        "admin/location.html",
+        store=store,
+        regions=regions,
+        opening_hours=hours.describe(store.opening_hours),
+        hours_example=hours.EXAMPLE,
+    )
 
 
 @bp.post("/locations/<int:location_id>")
 @roles("admin")
 def update_location(location_id: int):
-    """Change a location's code, name, region, address, position or time zone."""
+    """Change a location's code, name, region, address, position, time zone or opening hours."""
     store = access.get_location_for(db.session, current_user, location_id)
     try:
         data = _location_fields(request.form)

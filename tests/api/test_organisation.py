@@ -45,7 +45,8 @@ def test_admin_creates_a_location(admin, region):
     response = admin.post("/api/v1/locations", json={**NEW_LOCATION, "region_id": region.id})
     assert response.status_code == 201
     body = response.get_json()
-    assert body == {**NEW_LOCATION, "region_id": region.id, "id": body["id"], "active": True}
+    expected = {**NEW_LOCATION, "region_id": region.id, "id": body["id"], "active": True}
+    assert body == {**expected, "opening_hours": None}
     assert admin.get(f"/api/v1/locations/{body['id']}").get_json() == body
 
 

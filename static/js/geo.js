@@ -16,3 +16,15 @@ export function locate(timeoutMs = 15000) {
     );
   });
 }
+
+const EARTH_RADIUS_M = 6371008.8; // the server's mean radius (auditor/org/geo.py)
+
+/** Metres between two {lat, lon} points along the earth's surface (haversine). */
+export function distanceMetres(a, b) {
+  const rad = (degrees) => (degrees * Math.PI) / 180;
+  const dPhi = rad(b.lat - a.lat);
+  const dLambda = rad(b.lon - a.lon);
+  const h =
+    Math.sin(dPhi / 2) ** 2 + Math.cos(rad(a.lat)) * Math.cos(rad(b.lat)) * Math.sin(dLambda / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}

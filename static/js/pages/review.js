@@ -1,9 +1,11 @@
 // Review before submit (/app/review?id=<uuid>): what is missing, the expected score, the
 // visit's facts; Submit queues the visit in the outbox and sends it when it can.
+import { getAll } from '../api.js';
 import { boot, sendNow } from '../app.js';
 import { photoCounts, queueVisit } from '../drafts.js';
 import { questions, scoreAudit, sectionProgress, submitErrors, visibleQuestions } from '../rules.js';
 import { el, fill, formatDateTime, formatScore, param } from '../ui.js';
+import { visitWarnings } from '../warnings.js';
 
 const store = globalThis.AuditorStore;
 
@@ -61,6 +63,25 @@ async function showFacts(draft) {
   fill(document.getElementById('facts'), facts.flatMap(([k, v]) => [el('dt', {}, k), el('dd', {}, v)]));
 }
 
+/** The store's {lat, lon}: on the draft, or from the stores list (cached for offline). */
+async function storePosition(draft) {
+  if (Number.isFinite(draft.location.lat)) return draft.location;
+  try {
+    // a returned audit names its store without a position; the app's stores list has it
+    const locations = await getAll('/api/v1/me/locations');
+    return locations.find((location) => location.id === draft.location.id) || null;
+  } catch (error) {
+    return null; // offline and never fetched: the server still flags it
+  }
+}
+
+/** Say what the server will flag (DESIGN §10.3): the auditor may still submit. */
+function showWarnings(draft, store) {
+  const warnings = visitWarnings(draft, store);
+  fill(document.getElementById('warning-list'), warnings.map((text) => el('li', {}, text)));
+  document.getElementById('warnings').hidden = !warnings.length;
+}
+
 async function main() {
   boot();
   const draft = await store.getDraft(param('id'));
@@ -80,11 +101,14 @@ async function main() {
   const finished = document.getElementById('finished');
   finished.value = draft.finishedAt ? localInput(draft.finishedAt) : '';
   finished.disabled = queued;
+  const position = await storePosition(draft);
   finished.addEventListener('change', async () => {
     if (!finished.value) return;
     draft.finishedAt = new Date(finished.value).toISOString();
+    showWarnings(draft, position);
     await store.putDraft(draft);
   });
+  showWarnings(draft, position);
 
   const errors = submitErrors(draft.checklist, draft.answers, await photoCounts(draft));
   const ready = !Object.keys(errors).length;

@@ -88,9 +88,9 @@ def store_photo(
     return photo
 
 
-def _phash_columns(value: int) -> dict[str, int]:
-    """The hash and its indexed quarters, as Photo's columns."""
-    q0, q1, q2, q3 = quarters(value)
+def _phash_columns(value: int | None) -> dict[str, int | None]:
+    """The hash and its indexed quarters, as Photo's columns (None for a flat image)."""
+    q0, q1, q2, q3 = quarters(value) if value is not None else (None,) * 4
     return {"phash": value, "phash_q0": q0, "phash_q1": q1, "phash_q2": q2, "phash_q3": q3}
 
 

@@ -37,7 +37,8 @@ def refresh(session: Session, audit: Audit, definition: Mapping[str, Any]) -> li
     found.update(_photo_time(audit))
     found.update(_photo_reused(session, audit))
     found.update(_text_copied(session, audit))
-    rows = [AuditSignal(code=code, detail=found[code]) for code in SIGNAL_CODES if code in found]
+    # by code, as the relationship reads them back
+    rows = [AuditSignal(code=code, detail=found[code]) for code in sorted(found)]
     audit.signals = rows
     return rows
 

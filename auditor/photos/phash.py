@@ -10,7 +10,7 @@ make eight), so each quarter is looked up with its 16 one-bit neighbours: 17 val
 import io
 
 import imagehash
-from PIL import Image
+from PIL import Image, ImageStat
 
 BITS = 64
 QUARTERS = 4
@@ -18,13 +18,19 @@ _MASK = (1 << BITS) - 1
 # pHash looks at a 32x32 greyscale reduction: a 1/8-scale JPEG decode keeps far more than that
 # and costs a fraction of a full one
 _DRAFT_BOX = (256, 256)
+FLAT_STDDEV = 2.0  # grey levels
 
 
-def phash_of(jpeg: bytes) -> int:
-    """The signed 64-bit perceptual hash of a (display) JPEG."""
+def phash_of(jpeg: bytes) -> int | None:
+    """The signed 64-bit perceptual hash of a (display) JPEG; None for a flat image."""
     with Image.open(io.BytesIO(jpeg), formats=["JPEG"]) as image:
         image.draft("L", _DRAFT_BOX)
-        bits = imagehash.phash(image.convert("L")).hash.flatten()
+        grey = image.convert("L")
+    # a covered lens or a blank wall has no picture to recognise: every such photo would
+    # "match" every other
+    if ImageStat.Stat(grey).stddev[0] < FLAT_STDDEV:
+        return None
+    bits = imagehash.phash(grey).hash.flatten()
     value = 0
     for bit in bits:
         value = (value << 1) | int(bit)

@@ -2,23 +2,18 @@
 signals in the queue, bulk approval, what changed since a return, reject, notes per question,
 an answer's correction."""
 
-import io
-import random
 import re
 import uuid
 
 import pytest
-from PIL import Image
 
 from auditor.checklists import scoring, versions
 from auditor.core.extensions import db
 from auditor.models import Audit, AuditRevision, Checklist
-from tests.api.audit_helpers import VISIT_ANSWERS, Store, audit_body
-from tests.conftest import ApiClient, token_for
-from tests.factories import UserFactory
+from tests.api.audit_helpers import VISIT_ANSWERS
+from tests.conftest import ApiClient
 from tests.web.page_world import browse_as, csrf_of
-
-FAR = {"lat": 52.62, "lon": 13.405, "accuracy": 10}  # about 11 km north of the store
+from tests.web.review_helpers import FAR, auditor_client, resubmit, visit
 
 
 @pytest.fixture
@@ -28,37 +23,7 @@ def manager(client, world):
 
 @pytest.fixture
 def auditor(app, world) -> ApiClient:
-    """An auditor of the phone app on a client of their own (the page client holds a cookie)."""
-    api_client = app.test_client()
-    user = UserFactory(role="auditor", name="Ali Auditor")
-    return ApiClient(api_client, token_for(api_client, user.email), user)
-
-
-def store_of(world) -> Store:
-    return Store(world.checklist_id, world.store_a.id, world.region_a.id, world.staff_a.id)
-
-
-def noise_jpeg(seed: int) -> bytes:
-    """A photo of its own: random blocks, so no two visits' photos look alike (photo_reused)."""
-    rng = random.Random(seed)
-    image = Image.new("L", (8, 8))
-    image.putdata([rng.randrange(256) for _ in range(64)])
-    out = io.BytesIO()
-    image.resize((256, 256), Image.NEAREST).convert("RGB").save(out, "JPEG")
-    return out.getvalue()
-
-
-def visit(auditor, world, answers=VISIT_ANSWERS, **fields) -> uuid.UUID:
-    """An audit put and submitted through the API, with the photo it needs, as the phone app
-    does."""
-    audit_id = uuid.uuid4()
-    body = audit_body(store_of(world), answers, **fields)
-    assert auditor.put(f"/api/v1/audits/{audit_id}", json=body).status_code in (200, 201)
-    photo = f"/api/v1/audits/{audit_id}/photos/{uuid.uuid4()}?question=tidy"
-    assert auditor.put(photo, data=noise_jpeg(audit_id.int)).status_code in (200, 201)
-    response = auditor.post(f"/api/v1/audits/{audit_id}/submit")
-    assert response.status_code == 200, response.get_json()
-    return audit_id
+    return auditor_client(app)
 
 
 def post_form(client, page: str, path: str, **form):
@@ -99,13 +64,8 @@ def test_a_resubmission_opens_on_what_changed_beside_the_notes(manager, auditor,
     returned = fresh(audit_id)
     assert (returned.status, returned.review_decision) == ("returned", "return")
     assert returned.review_questions == {"thanked_goodbye": "Were you thanked at the till?"}
-    changed = [
-        dict(a, value=True, comment="Thanked by Jo.") if a["question"] == "thanked_goodbye" else a
-        for a in VISIT_ANSWERS
-    ]
-    body = audit_body(store_of(world), changed)
-    assert auditor.put(f"/api/v1/audits/{audit_id}", json=body).status_code == 200
-    assert auditor.post(f"/api/v1/audits/{audit_id}/submit").status_code == 200
+    thanked = {"thanked_goodbye": {"value": True, "comment": "Thanked by Jo."}}
+    resubmit(auditor, world, audit_id, thanked)
 
     queue = manager.get("/manager/review").get_data(as_text=True)
     assert "resubmitted" in row_of(queue, audit_id)

@@ -117,10 +117,12 @@ def with_audit_details(stmt: Select) -> Select:
         joinedload(Audit.auditor),
         joinedload(Audit.checklist),
         joinedload(Audit.assignment),
+        joinedload(Audit.reviewed_by),
         selectinload(Audit.answers),
         selectinload(Audit.photos),
         selectinload(Audit.section_scores),
         selectinload(Audit.staff),
+        selectinload(Audit.signals),
     )
 
 
@@ -130,7 +132,8 @@ def find_audit_for(
     """One audit in the user's scope, or None: the one door every single-audit load goes through.
 
     `lock` holds its row until the commit (and reads it afresh); `details` loads what its
-    document shows (answers, photos, scores, staff, location, auditor, checklist) up front.
+    document shows (answers, photos, scores, staff, signals, location, auditor, checklist,
+    reviewer) up front.
     """
     stmt = visible_audits(user).where(Audit.id == audit_id)
     if details:

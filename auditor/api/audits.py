@@ -15,10 +15,10 @@ from auditor.api.common import (
     page_schema,
     paginate,
 )
-from auditor.audits import lifecycle, listing
+from auditor.audits import lifecycle, listing, revisions
 from auditor.checklists.definition import MAX_QUESTIONS
 from auditor.core.extensions import db
-from auditor.models import AUDIT_STATUSES
+from auditor.models import AUDIT_STATUSES, SIGNAL_CODES
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Audits")
 
@@ -73,9 +73,71 @@ class PostVisitSchema(ma.Schema):
     )
 
 
+QuestionKey = Str(validate=ma.validate.Length(min=1, max=64))
+
+
 class ReviewSchema(ma.Schema):
-    decision = Str(required=True, validate=ma.validate.OneOf(("approve", "return")))
+    decision = Str(required=True, validate=ma.validate.OneOf(("approve", "return", "reject")))
     note = Str(allow_none=True, validate=ma.validate.Length(max=5000))
+    questions = ma.fields.Dict(
+        keys=QuestionKey,
+        values=Str(validate=ma.validate.Length(max=2000)),
+        allow_none=True,
+        validate=ma.validate.Length(max=MAX_QUESTIONS),
+        metadata={"description": "For a return: a note per question key, shown beside it."},
+    )
+
+
+class CorrectionSchema(ma.Schema):
+    """A reviewer's correction of one answer: the fields given replace the answer's."""
+
+    value = ma.fields.Raw(allow_none=True)
+    na = ma.fields.Boolean()
+    comment = Str(validate=ma.validate.Length(max=2000))
+    reason = Str(required=True, validate=ma.validate.Length(max=2000))
+
+
+class ApprovalsSchema(ma.Schema):
+    audits = ma.fields.List(
+        ma.fields.UUID(), required=True, validate=ma.validate.Length(min=1, max=200)
+    )
+
+
+class SkippedSchema(ma.Schema):
+    uuid = ma.fields.UUID()
+    reason = Str()
+
+
+class ApprovalsResultSchema(ma.Schema):
+    approved = Int()
+    skipped = ma.fields.List(ma.fields.Nested(SkippedSchema))
+
+
+class ChangedAnswerSchema(ma.Schema):
+    value = ma.fields.Raw(allow_none=True)
+    na = ma.fields.Boolean()
+    comment = Str()
+
+
+class ChangeSchema(ma.Schema):
+    question = Str()
+    before = ma.fields.Nested(ChangedAnswerSchema, allow_none=True)
+    after = ma.fields.Nested(ChangedAnswerSchema, allow_none=True)
+
+
+class RevisionSchema(ma.Schema):
+    """One revision: who submitted or corrected what, and when."""
+
+    revision = Int(attribute="number")
+    submitted_at = ma.fields.AwareDateTime(attribute="at")
+    by = ma.fields.Nested(UserRefSchema, allow_none=True)
+    kind = Str()
+    reason = Str()
+    changes = ma.fields.List(ma.fields.Nested(ChangeSchema))
+
+
+class RevisionListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RevisionSchema))
 
 
 class OfItself(ma.fields.Nested):
@@ -109,6 +171,26 @@ class PhotoUrl(Str):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return f"/api/v1/photos/{value}{self.suffix}"
+
+
+class ReviewOf(OfItself):
+    """The audit's latest review, or null before one."""
+
+    def get_value(self, obj, attr, accessor=None, default=ma.missing):
+        return obj if obj.review_decision is not None else None
+
+
+class LatestReviewSchema(ma.Schema):
+    decision = Str(attribute="review_decision")
+    note = Str(attribute="review_note")
+    questions = ma.fields.Dict(keys=Str(), values=Str(), attribute="review_questions")
+    by = ma.fields.Nested(UserRefSchema, attribute="reviewed_by", allow_none=True)
+    at = ma.fields.AwareDateTime(attribute="reviewed_at", allow_none=True)
+
+
+class SignalSchema(ma.Schema):
+    code = Str()
+    detail = Str()
 
 
 class ScoreSchema(ma.Schema):
@@ -154,6 +236,8 @@ class AuditSchema(ma.Schema):
     submitted_at = ma.fields.AwareDateTime(allow_none=True)
     reviewed_at = ma.fields.AwareDateTime(allow_none=True)
     review_note = Str()
+    review = ReviewOf(LatestReviewSchema, allow_none=True)
+    signals = ma.fields.List(ma.fields.Nested(SignalSchema))
     geo = GeoOf(StoredGeoSchema, allow_none=True)
     distance_m = ma.fields.Float(allow_none=True)
     far_from_location = ma.fields.Boolean()
@@ -172,6 +256,7 @@ class AuditArgs(PageArgs):
     auditor_id = Id(strict=False)
     status = Str(validate=ma.validate.OneOf(AUDIT_STATUSES))
     checklist = Str()
+    signal = Str(validate=ma.validate.OneOf(SIGNAL_CODES))
     from_ = ma.fields.AwareDateTime(data_key="from")
     to = ma.fields.AwareDateTime()
 
@@ -235,15 +320,65 @@ class AuditPostVisit(MethodView):
         return audit
 
 
+def locked_audit_to_review(audit_id):
+    """An audit in a manager's or admin's scope, locked, with its details."""
+    access.require_role(current_user, "manager", "admin")
+    return access.get_audit_for(db.session, current_user, audit_id, lock=True, details=True)
+
+
 @blp.route("/<uuid:audit_id>/review")
 class AuditReview(MethodView):
     @blp.arguments(ReviewSchema)
     @blp.response(200, AuditSchema)
     @blp.alt_response(409, description="The audit is not submitted")
     def post(self, data, audit_id):
-        """Approve or return (with a note) a submitted audit."""
-        access.require_role(current_user, "manager", "admin")
-        audit = access.get_audit_for(db.session, current_user, audit_id, lock=True, details=True)
-        lifecycle.review(db.session, current_user, audit, data["decision"], data.get("note"))
+        """Approve, return (with a note, and notes per question) or reject (with a note) a
+        submitted audit."""
+        audit = locked_audit_to_review(audit_id)
+        lifecycle.review(
+            db.session,
+            current_user,
+            audit,
+            data["decision"],
+            data.get("note"),
+            data.get("questions"),
+        )
         db.session.commit()
         return audit
+
+
+@blp.route("/<uuid:audit_id>/answers/<question>")
+class AuditCorrection(MethodView):
+    @blp.arguments(CorrectionSchema)
+    @blp.response(200, AuditSchema)
+    @blp.alt_response(409, description="The audit is not submitted")
+    def patch(self, data, audit_id, question):
+        """Correct one answer of a submitted audit, with a reason: rescored, a revision and an
+        audit-log entry."""
+        audit = locked_audit_to_review(audit_id)
+        reason = data.pop("reason")
+        lifecycle.correct_answer(db.session, current_user, audit, question, data, reason)
+        db.session.commit()
+        return audit
+
+
+@blp.route("/<uuid:audit_id>/revisions")
+class AuditRevisions(MethodView):
+    @blp.response(200, RevisionListSchema)
+    def get(self, audit_id):
+        """Every submit and correction of the audit, with exactly what each changed."""
+        audit = access.get_audit_for(db.session, current_user, audit_id)
+        return {"items": revisions.history(db.session, audit)}
+
+
+@blp.route("/approvals")
+class AuditApprovals(MethodView):
+    @blp.arguments(ApprovalsSchema)
+    @blp.response(200, ApprovalsResultSchema)
+    def post(self, data):
+        """Approve in bulk the named submitted audits that have no signals; the rest are
+        skipped with a reason."""
+        access.require_role(current_user, "manager", "admin")
+        result = lifecycle.approve_listed(db.session, current_user, data["audits"])
+        db.session.commit()
+        return result

@@ -8,30 +8,30 @@ INSERT ... ON CONFLICT DO NOTHING, so two first PUTs of one UUID still make one 
 
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from auditor import access
-from auditor.audits import actions
+from auditor.audits import actions, revisions, signals
+from auditor.audits.answers import (
+    apply_answers,
+    check_answers,
+    definition_for,
+    replace_answers,
+    rescore,
+    scoring_answers,
+)
+from auditor.audits.review import approve_listed, approve_many, correct_answer, review
 from auditor.checklists import scoring, versions
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid
-from auditor.models import (
-    Answer,
-    Assignment,
-    Audit,
-    AuditSectionScore,
-    Checklist,
-    Location,
-    User,
-    utcnow,
-)
+from auditor.models import Assignment, Audit, Checklist, Location, User, utcnow
 from auditor.org.geo import PROOF_OF_VISIT_M, haversine_m
 
 EDITABLE = ("draft", "returned")
@@ -39,109 +39,21 @@ CLOCK_DRIFT = timedelta(minutes=10)  # how far ahead a phone's clock may run
 MAX_VISIT = timedelta(hours=12)
 FIELDS = ("started_at", "finished_at", "notes")
 # a row just inserted has none of these yet: saying so up front saves a SELECT each
-_CHILDREN = ("answers", "photos", "section_scores", "staff")
-
-
-def definition_for(session: Session, audit: Audit) -> dict[str, Any]:
-    """The definition the audit was made with (cached once published)."""
-    return versions.definition_for(session, audit.checklist)
-
-
-def _questions_by_key(definition: Mapping) -> dict[str, tuple[Mapping, Mapping]]:
-    return {q["key"]: (s, q) for s in definition["sections"] for q in s["questions"]}
-
-
-def scoring_answers(audit: Audit) -> dict[str, scoring.Answer]:
-    """The audit's answers as the scoring engine takes them."""
-    return {a.question_key: scoring.Answer(value=a.value, na=a.na) for a in audit.answers}
-
-
-def _store_score(audit: Audit, result: scoring.AuditScore) -> None:
-    """Put a score on the audit and its section rows (updating rows in place)."""
-    audit.score_overall, audit.critical_failed = result.overall, result.critical_failed
-    rows = {row.section_key: row for row in audit.section_scores}
-    for key, value in result.sections.items():
-        if key in rows:
-            rows[key].score = value
-        else:
-            audit.section_scores.append(AuditSectionScore(section_key=key, score=value))
-    for key, row in rows.items():
-        if key not in result.sections:
-            audit.section_scores.remove(row)
-
-
-def rescore(audit: Audit, definition: Mapping) -> scoring.AuditScore:
-    """Score the audit and store the result on it, its answers and its section rows."""
-    result = scoring.score_audit(definition, scoring_answers(audit))
-    for answer in audit.answers:
-        question = result.questions.get(answer.question_key)
-        answer.earned = question.earned if question else None
-        answer.possible = question.possible if question else None
-    _store_score(audit, result)
-    return result
-
-
-def _check_answers(definition: Mapping, answers: Iterable[Mapping], phases: set[str]) -> None:
-    questions, errors, seen = _questions_by_key(definition), {}, set()
-    for given in answers:
-        key = given["question"]
-        if key in seen:
-            errors.setdefault(key, []).append("answered twice")
-        seen.add(key)
-        if key not in questions:
-            errors.setdefault(key, []).append("no such question in this checklist")
-            continue
-        section, question = questions[key]
-        if section["phase"] not in phases:
-            errors.setdefault(key, []).append(f"not a {' or '.join(sorted(phases))} question")
-        answer = scoring.Answer(value=given.get("value"), na=given.get("na", False))
-        errors.setdefault(key, []).extend(scoring.answer_errors(question, answer))
-    errors = {key: messages for key, messages in errors.items() if messages}
-    if errors:
-        raise Invalid(errors, "Some answers are invalid: see errors.")
-
-
-def _apply_answers(audit: Audit, answers: Iterable[Mapping]) -> None:
-    """Add or change some answers through the ORM (post-visit: a handful at a time)."""
-    existing = {row.question_key: row for row in audit.answers}
-    for data in answers:
-        row = existing.get(data["question"])
-        if row is None:
-            row = Answer(question_key=data["question"])
-            audit.answers.append(row)
-        row.value, row.na = data.get("value"), data.get("na", False)
-        row.comment = data.get("comment") or ""
-
-
-def _replace_answers(session: Session, audit: Audit, answers: list[Mapping], definition) -> None:
-    """Replace every answer and rescore (PUT): one DELETE and one batched INSERT.
-
-    The ORM would insert the rows one statement each on SQLite (it needs each new id back and
-    SQLite's RETURNING order is not guaranteed); a bulk INSERT ... RETURNING takes one.
-    """
-    given = {a["question"]: scoring.Answer(a.get("value"), a.get("na", False)) for a in answers}
-    result = scoring.score_audit(definition, given)
-    _store_score(audit, result)  # before the statements below flush the audit's one UPDATE
-    if audit.answers:
-        session.execute(delete(Answer).where(Answer.audit_id == audit.id))
-        for old in audit.answers:
-            session.expunge(old)  # its id may be reused by SQLite for a new row
-    rows = [_answer_row(audit, data, result) for data in answers]
-    new = session.scalars(insert(Answer).returning(Answer), rows).all() if rows else []
-    set_committed_value(audit, "answers", sorted(new, key=lambda answer: answer.id))
-
-
-def _answer_row(audit: Audit, data: Mapping, result: scoring.AuditScore) -> dict[str, Any]:
-    question = result.questions.get(data["question"])
-    return {
-        "audit_id": audit.id,
-        "question_key": data["question"],
-        "value": data.get("value"),
-        "na": data.get("na", False),
-        "comment": data.get("comment") or "",
-        "earned": question.earned if question else None,
-        "possible": question.possible if question else None,
-    }
+_CHILDREN = ("answers", "photos", "section_scores", "staff", "revisions", "signals")
+# what other modules take from here: the life cycle is one door, whichever module holds a step
+__all__ = [
+    "EDITABLE",
+    "approve_listed",
+    "approve_many",
+    "correct_answer",
+    "definition_for",
+    "record_post_visit",
+    "rescore",
+    "review",
+    "save_audit",
+    "scoring_answers",
+    "submit",
+]
 
 
 def _checklist(session: Session, checklist_id: int) -> Checklist:
@@ -265,7 +177,7 @@ def save_audit(
     location = _location(session, data["location_id"])
     assignment = _assignment(session, auditor, data, checklist, location)
     definition = versions.definition_for(session, checklist)
-    _check_answers(definition, data.get("answers", []), {"visit", "post_visit"})
+    check_answers(definition, data.get("answers", []), {"visit", "post_visit"})
     staff = _staff(session, data.get("staff_ids", []), location.id)
     created = audit is None
     if created:
@@ -278,7 +190,7 @@ def save_audit(
         setattr(audit, field, data.get(field) or ("" if field == "notes" else None))
     audit.staff, audit.staff_names = staff, list(data.get("staff_names", []))
     _set_geo(audit, location, data.get("geo"))
-    _replace_answers(session, audit, data.get("answers", []), definition)
+    replace_answers(session, audit, data.get("answers", []), definition)
     action = "audit.create" if created else "audit.update"
     audit_log.record(session, auditor, action, "audit", audit.id, answers=len(audit.answers))
     return audit, created
@@ -296,29 +208,23 @@ def submit(session: Session, auditor: User, audit: Audit) -> Audit:
         raise Invalid(errors, "The audit is incomplete: see errors.")
     now = utcnow()
     audit.finished_at = audit.finished_at or now
-    audit.status, audit.submitted_at = "submitted", now
     if audit.assignment is not None and audit.assignment.status == "open":
         audit.assignment.status = "done"
+    if audit.status == "draft":  # never submitted, so no revision yet: spare reading them
+        set_committed_value(audit, "revisions", [])
+    audit.status, audit.submitted_at = "submitted", now
     rescore(audit, definition)
-    audit_log.record(session, auditor, "audit.submit", "audit", audit.id, score=audit.score_overall)
-    return audit
-
-
-def review(
-    session: Session, reviewer: User, audit: Audit, decision: str, note: str | None
-) -> Audit:
-    """Approve (raising corrective actions) or return with a note a submitted (locked) audit."""
-    if audit.status != "submitted":
-        raise Conflict(f"Only submitted audits are reviewed; this one is {audit.status}.")
-    note = (note or "").strip()
-    if decision == "return" and not note:
-        raise Invalid({"note": ["Say what to fix when returning an audit."]})
-    audit.status = "approved" if decision == "approve" else "returned"
-    audit.reviewed_at, audit.reviewed_by_id, audit.review_note = utcnow(), reviewer.id, note
-    if decision == "approve":
-        definition = definition_for(session, audit)
-        actions.raise_for(session, audit, definition, rescore(audit, definition))
-    audit_log.record(session, reviewer, f"audit.{audit.status}", "audit", audit.id, note=note)
+    signals.refresh(session, audit, definition)
+    revision = revisions.record(session, audit, auditor, "submit")
+    audit_log.record(
+        session,
+        auditor,
+        "audit.submit",
+        "audit",
+        audit.id,
+        score=audit.score_overall,
+        revision=revision.number,
+    )
     return audit
 
 
@@ -328,13 +234,13 @@ def record_post_visit(
     """Add or change post-visit answers of the (locked) audit within the checklist's follow-up
     window; rescore."""
     definition = definition_for(session, audit)
-    _check_answers(definition, answers, {"post_visit"})
+    check_answers(definition, answers, {"post_visit"})
     # counted from the server's own submit time: a client's finished_at could say anything
     if audit.submitted_at is not None:
         closes = audit.submitted_at + timedelta(days=definition["follow_up_days"])
         if utcnow() > closes:
             raise Conflict(f"The follow-up window closed on {closes:%Y-%m-%d}.")
-    _apply_answers(audit, answers)
+    apply_answers(audit, answers)
     result = rescore(audit, definition)
     if audit.status == "approved":
         actions.raise_for(session, audit, definition, result)

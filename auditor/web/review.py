@@ -101,7 +101,8 @@ def audit(audit_id: uuid.UUID):
     photos: dict = {}
     for photo in found.photos:
         photos.setdefault(photo.question_key, []).append(photo)
-    submits = sum(1 for revision in found.revisions if revision.kind == "submit")
+    history = revisions.history(db.session, found)  # with who made each, in one query
+    submits = sum(1 for revision in history if revision.kind == "submit")
     return render_template(
         "manager/audit.html",
         audit=found,
@@ -111,6 +112,7 @@ def audit(audit_id: uuid.UUID):
         photos=photos,
         sections={row.section_key: row.score for row in found.section_scores},
         changes=revisions.latest_changes(found) if submits > 1 else None,
+        history=history,
         charts=charts,
     )
 

@@ -32,6 +32,7 @@ function blank(fields) {
     removedPhotos: [],
     helpers: {},
     reviewNote: '',
+    reviewQuestions: {},
     ...fields,
   };
 }
@@ -42,6 +43,12 @@ export async function startVisit({ checklistId, location, assignmentId = null })
   const draft = blank({ checklist, location, assignmentId, roster: await roster(location.id) });
   await store.putDraft(draft);
   return draft;
+}
+
+/** The latest review of an audit document: {note, questions: {key: note}} (DESIGN §10.2). */
+export function reviewOf(audit) {
+  const review = audit.review || {};
+  return { note: review.note || audit.review_note || '', questions: review.questions || {} };
 }
 
 /** A returned audit from the server, as a draft to fix and submit again. */
@@ -66,7 +73,9 @@ export async function fromReturned(audit) {
     staffNames: audit.staff_names,
     notes: audit.notes,
     serverPhotos: audit.photos,
-    reviewNote: audit.review_note,
+    // kept on the draft, so the manager's notes stay beside the questions offline
+    reviewNote: reviewOf(audit).note,
+    reviewQuestions: reviewOf(audit).questions,
   });
   await store.putDraft(draft);
   return draft;

@@ -138,6 +138,12 @@ function commentBox(question, answer, set) {
   );
 }
 
+/** The reviewer's note on one question of a returned audit, or null. */
+function reviewerNote(key, text) {
+  if (!text) return null;
+  return el('p', { class: 'note warn reviewer', id: `rn-${key}` }, `Your manager: ${text}`);
+}
+
 /** Hand the main thread back between chunks of work, so taps and paints are never held up. */
 const yieldToMain = () =>
   globalThis.scheduler?.yield
@@ -148,10 +154,14 @@ const yieldToMain = () =>
  * Render the sections of one `phase` into `container`, one section per task (a whole
  * checklist built at once blocked a slow phone for a third of a second), attached together
  * at the end so nothing shifts. `extras(question, setValue)` may add helpers and photo fields
- * to a question; `onChange(key)` runs after every edit of `answers`.
+ * to a question; `notes` ({key: text}) puts a reviewer's note beside its question;
+ * `onChange(key)` runs after every edit of `answers`.
  * Resolves to {refresh(photoCounts, showRequired), focus(key)}.
  */
-export async function checklistForm(container, { definition, phase, answers, extras, onChange }) {
+export async function checklistForm(
+  container,
+  { definition, phase, answers, extras, onChange, notes = {} },
+) {
   const blocks = {};
   const sections = definition.sections.filter((section) => section.phase === phase);
 
@@ -170,12 +180,13 @@ export async function checklistForm(container, { definition, phase, answers, ext
     };
     const help = question.help ? el('p', { class: 'help', id: `help-${question.key}` }, question.help) : null;
     const error = el('p', { class: 'error', id: `err-${question.key}`, hidden: true });
+    const note = reviewerNote(question.key, notes[question.key]);
     const node = el(
       'fieldset',
       {
         class: 'q',
         id: `q-${question.key}`,
-        'aria-describedby': [help && help.id, error.id].filter(Boolean).join(' '),
+        'aria-describedby': [note && note.id, help && help.id, error.id].filter(Boolean).join(' '),
       },
       el(
         'legend',
@@ -183,6 +194,7 @@ export async function checklistForm(container, { definition, phase, answers, ext
         question.text,
         question.critical ? el('span', { class: 'tag' }, 'critical') : null,
       ),
+      note,
       help,
       widget.nodes,
       extras ? extras(question, setValue) : null,

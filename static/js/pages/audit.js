@@ -94,6 +94,17 @@ function staffSection(draft, save) {
   showNames();
 }
 
+/** The manager's note on a returned audit, and how many questions carry one of their own. */
+function showReviewNote(draft) {
+  const marked = Object.keys(draft.reviewQuestions || {}).length;
+  if (!draft.reviewNote && !marked) return;
+  const parts = [`Returned by your manager: ${draft.reviewNote || 'no overall note.'}`];
+  if (marked) parts.push(`${marked} question${marked === 1 ? ' has' : 's have'} a note below.`);
+  const note = document.getElementById('review-note');
+  note.textContent = parts.join(' ');
+  note.hidden = false;
+}
+
 async function main() {
   boot();
   const uuid = param('id');
@@ -106,11 +117,7 @@ async function main() {
   document.getElementById('store-name').textContent = draft.location.name;
   document.title = `${draft.location.name} · Auditor`;
   document.getElementById('visit-meta').textContent = describeVisit(draft);
-  if (draft.reviewNote) {
-    const note = document.getElementById('review-note');
-    note.textContent = `Returned by your manager: ${draft.reviewNote}`;
-    note.hidden = false;
-  }
+  showReviewNote(draft);
   document.getElementById('to-review').href = `/app/review?id=${draft.uuid}`;
 
   const overall = document.getElementById('overall');
@@ -150,6 +157,7 @@ async function main() {
     answers: draft.answers,
     extras: helpersFor(draft, save),
     onChange: save,
+    notes: draft.reviewQuestions || {}, // drafts made before §10.2 have none
   });
   staffSection(draft, save);
   const notes = document.getElementById('notes');

@@ -1,7 +1,7 @@
 // My visits: drafts on this phone, planned visits, an unplanned visit at a chosen store.
 import { get, getAll } from '../api.js';
 import { boot, onChange } from '../app.js';
-import { startVisit } from '../drafts.js';
+import { reviewOf, startVisit } from '../drafts.js';
 import { visibleQuestions } from '../rules.js';
 import { el, fill, formatDateTime, param, userId } from '../ui.js';
 
@@ -151,13 +151,41 @@ async function showUnplanned() {
   });
 }
 
+/**
+ * How many audits came back, read as the returned page reads them (the same URL), with their
+ * checklists: the service worker keeps both, so the manager's notes open without a signal.
+ */
 async function showReturnedCount() {
   try {
-    const page = await get('/api/v1/audits?status=returned&per_page=1');
-    document.getElementById('returned-count').textContent = page.total ? `(${page.total})` : '';
+    const audits = await getAll('/api/v1/audits?status=returned');
+    document.getElementById('returned-count').textContent = audits.length ? `(${audits.length})` : '';
+    const ids = new Set(audits.map((audit) => audit.checklist_id));
+    await Promise.all([...ids].map((id) => get(`/api/v1/checklists/${id}`).catch(() => null)));
   } catch (error) {
     // offline: the returned page says so itself
   }
+}
+
+/** Rejected audits, with the manager's reason: read-only, nothing to do but read. */
+async function showRejected() {
+  let audits = [];
+  try {
+    audits = await getAll('/api/v1/audits?status=rejected');
+  } catch (error) {
+    return; // offline and never fetched: nothing to show
+  }
+  const cards = audits.map((audit) =>
+    el(
+      'li',
+      { class: 'card' },
+      el('h3', {}, audit.location.name, ' ', el('span', { class: 'tag' }, 'rejected')),
+      el('p', { class: 'meta' }, `Visited ${formatDateTime(audit.finished_at || audit.started_at)} · rejected ${formatDateTime((audit.review && audit.review.at) || audit.reviewed_at)}`),
+      el('blockquote', { class: 'note warn' }, `Reason: ${reviewOf(audit).note || 'none given'}`),
+      el('p', { class: 'hint' }, 'A rejected audit is closed: it cannot be changed and never counts.'),
+    ),
+  );
+  fill(document.getElementById('rejected'), cards);
+  document.getElementById('rejected-block').hidden = !cards.length;
 }
 
 async function showSent() {
@@ -188,10 +216,11 @@ async function main() {
   // the lists appear together once filled (or after a moment on a slow network), so nothing
   // jumps under the auditor's thumb while they load
   const planned = showPlanned(drafts);
-  await Promise.race([Promise.all([planned, showSent()]), new Promise((r) => setTimeout(r, 1500))]);
+  const lists = Promise.all([planned, showSent(), showRejected()]);
+  await Promise.race([lists, new Promise((r) => setTimeout(r, 1500))]);
   await showQueued();
   document.getElementById('lists').hidden = false;
-  await planned;
+  await lists;
   await Promise.all([prefetchPlanned(), showUnplanned(), showReturnedCount()]);
   if ('serviceWorker' in navigator && !navigator.serviceWorker.controller) {
     // first visit: once the service worker controls the page, read the lists again through
@@ -203,6 +232,7 @@ async function main() {
         getAll('/api/v1/me/locations'),
         getAll('/api/v1/checklists'),
         showReturnedCount(),
+        showRejected(),
       ]).catch(() => [[], []]);
       await Promise.all(checklists.map((c) => get(`/api/v1/checklists/${c.id}`).catch(() => null)));
       document.body.dataset.cached = 'true';

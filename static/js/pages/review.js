@@ -82,18 +82,8 @@ function showWarnings(draft, store) {
   document.getElementById('warnings').hidden = !warnings.length;
 }
 
-async function main() {
-  boot();
-  const draft = await store.getDraft(param('id'));
-  if (!draft) {
-    document.getElementById('summary').textContent = 'This visit is not on this phone.';
-    document.body.dataset.ready = 'true';
-    return;
-  }
-  document.getElementById('back').href = `/app/audit?id=${draft.uuid}`;
-  // a queued visit is already in the outbox as it was: a change here would never be sent,
-  // and writing the draft could bring it back after the outbox has sent and dropped it
-  const queued = draft.status === 'queued';
+/** The time the auditor left the store (now, unless corrected), and the warnings it moves. */
+async function leavingTime(draft, queued) {
   if (!draft.finishedAt && !queued) {
     draft.finishedAt = new Date().toISOString(); // left the store: now, unless corrected below
     await store.putDraft(draft);
@@ -109,6 +99,21 @@ async function main() {
     await store.putDraft(draft);
   });
   showWarnings(draft, position);
+}
+
+async function main() {
+  boot();
+  const draft = await store.getDraft(param('id'));
+  if (!draft) {
+    document.getElementById('summary').textContent = 'This visit is not on this phone.';
+    document.body.dataset.ready = 'true';
+    return;
+  }
+  document.getElementById('back').href = `/app/audit?id=${draft.uuid}`;
+  // a queued visit is already in the outbox as it was: a change here would never be sent,
+  // and writing the draft could bring it back after the outbox has sent and dropped it
+  const queued = draft.status === 'queued';
+  await leavingTime(draft, queued);
 
   const errors = submitErrors(draft.checklist, draft.answers, await photoCounts(draft));
   const ready = !Object.keys(errors).length;

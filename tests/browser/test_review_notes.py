@@ -50,6 +50,7 @@ def test_a_returned_audit_shows_the_notes_beside_its_questions_offline(page, ser
     page.goto("/app/returned")
     page.wait_for_selector("body[data-ready=true]")
     card = page.locator("#returned .card")
+    assert card.locator(".meta").text_content().endswith(" by Mia Manager")
     assert "Two answers need a second look." in card.locator("blockquote").text_content()
     notes = card.get_by_role("list", name="Notes on questions").locator("li")
     assert notes.all_inner_texts() == [  # in the checklist's order, each under its question

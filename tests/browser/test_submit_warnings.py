@@ -93,3 +93,39 @@ def test_a_visit_near_the_store_and_long_enough_gets_no_warning(page, visit):
         uuid,
     )
     assert 9 < lasted <= 10  # the corrected time is the one kept for sending
+
+
+def test_the_warning_texts_at_their_edges(page):
+    cases = page.evaluate(
+        """async () => {
+            const w = await import('/static/js/warnings.js');
+            const store = {lat: 52.52, lon: 13.405};
+            const north = (m) => ({lat: 52.52 + (m / 6371008.8) * 180 / Math.PI, lon: 13.405});
+            const at = (minutes) => new Date(Date.UTC(2026, 0, 5, 10, 0) + minutes * 60000)
+                .toISOString();
+            return {
+                at300: w.farWarning(north(299.9), store),
+                at301: w.farWarning(north(301), store),
+                km: w.farWarning(north(12400), store),
+                noGeo: w.farWarning(null, store),
+                noStore: w.farWarning(north(5000), {lat: null, lon: null}),
+                oneMinute: w.shortWarning(at(0), at(1.5), 8),
+                justEnough: w.shortWarning(at(0), at(8), 8),
+                noMinimum: w.shortWarning(at(0), at(0.1), 0),
+                oneExpected: w.shortWarning(at(0), at(0.5), 1),
+            };
+        }"""
+    )
+    assert cases == {
+        "at300": None,
+        "at301": "You were 301 m from the store when the visit started (more than 300 m).",
+        "km": "You were 12 km from the store when the visit started (more than 300 m).",
+        "noGeo": None,
+        "noStore": None,
+        "oneMinute": "The visit lasted 1 minute; this checklist expects at least 8 minutes.",
+        "justEnough": None,
+        "noMinimum": None,
+        "oneExpected": (
+            "The visit lasted less than a minute; this checklist expects at least 1 minute."
+        ),
+    }

@@ -63,11 +63,12 @@ function fixButton(audit, local) {
 async function card(audit) {
   const local = await store.getDraft(audit.uuid);
   const at = (audit.review && audit.review.at) || audit.reviewed_at;
+  const by = audit.review && audit.review.by ? ` by ${audit.review.by.name}` : '';
   return el(
     'li',
     { class: 'card' },
     el('h2', { class: 'h3' }, audit.location.name),
-    el('p', { class: 'meta' }, `Visited ${formatDateTime(audit.finished_at || audit.started_at)} · returned ${formatDateTime(at)}`),
+    el('p', { class: 'meta' }, `Visited ${formatDateTime(audit.finished_at || audit.started_at)} · returned ${formatDateTime(at)}${by}`),
     el('blockquote', { class: 'note warn' }, reviewOf(audit).note || 'No note.'),
     await questionNotes(audit, local),
     fixButton(audit, local),

@@ -86,6 +86,10 @@ def test_a_rejected_audit_shows_on_my_visits_with_its_reason_read_only(page, ser
     )
     page.goto("/app")
     page.wait_for_selector("body[data-ready=true]")
+    wait_until_offline_ready(page)
+    server.stop()  # seen once online, it shows without a network too
+    page.reload()
+    page.wait_for_selector("body[data-ready=true]")
     block = page.locator("#rejected-block")
     block.wait_for()
     card = block.locator(".card")

@@ -2,6 +2,7 @@
 
 import copy
 import json
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -12,6 +13,7 @@ from auditor.checklists import versions
 from auditor.core.extensions import db
 from auditor.demo import dataset
 from auditor.models import Answer, Audit, Checklist, Location, Photo, Region, User, utcnow
+from auditor.models.trust import SIGNAL_CODES
 from auditor.people import accounts
 from auditor.people.passwords import PasswordHashing, needs_rehash
 from tests.conftest import empty_all_tables
@@ -428,10 +430,11 @@ def test_seed_demo_creates_approved_audits_over_six_months(runner):
     result = run(runner, "seed-demo", "--audits", "40")
     assert result.exit_code == 0, result.output
     db.session.commit()
-    audits = db.session.scalars(select(Audit)).all()
+    audits = db.session.scalars(select(Audit).where(Audit.status == "approved")).all()
     assert len(audits) == 40
-    assert {a.status for a in audits} == {"approved"}
-    assert db.session.scalar(select(func.count()).select_from(Photo)) == 40
+    assert not [a for a in audits if a.signals]  # the demo's approved visits are clean ones
+    photos = select(func.count()).select_from(Photo).join(Audit).where(Audit.status == "approved")
+    assert db.session.scalar(photos) == 40
     now = utcnow()
     assert all(now - timedelta(days=190) < a.finished_at < now for a in audits)
     assert all(a.submitted_at > a.finished_at and a.reviewed_at > a.submitted_at for a in audits)
@@ -443,3 +446,18 @@ def test_seed_demo_creates_approved_audits_over_six_months(runner):
     remarked = [a for a in answers if a.comment]
     assert remarked
     assert all(a.earned < a.possible for a in remarked)
+
+
+def test_seed_demo_leaves_visits_with_each_signal_in_the_review_queue(runner):
+    result = run(runner, "seed-demo", "--audits", "4")
+    assert result.exit_code == 0, result.output
+    db.session.commit()
+    queued = db.session.scalars(select(Audit).where(Audit.status == "submitted")).all()
+    codes = Counter(signal.code for audit in queued for signal in audit.signals)
+    assert codes == dict.fromkeys(SIGNAL_CODES, 2)
+    # one signal each, and clean originals that photo_reused and text_copied name
+    assert sorted(len(audit.signals) for audit in queued) == [0] * 4 + [1] * 12
+    named = {str(audit.id) for audit in queued if not audit.signals}
+    for audit in queued:
+        if audit.signals and audit.signals[0].code in ("photo_reused", "text_copied"):
+            assert any(original in audit.signals[0].detail for original in named)

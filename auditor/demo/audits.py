@@ -10,18 +10,22 @@ import random
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from PIL import Image, ImageDraw
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
-from auditor.audits import lifecycle, photos
+from auditor.audits import lifecycle, photos, signals
 from auditor.checklists import versions
 from auditor.models import Checklist, Location, User
 from auditor.photos.storage import Storage
 
 MONTHS = 6
+# every demo store's hours (DESIGN §2), and where a visit outside them is moved to
+OPENING_HOURS = {day: ["09:00", "20:00"] for day in ("mon", "tue", "wed", "thu", "fri", "sat")}
+LATEST_START = 19 * 60  # minutes into the day: a visit of at most 40 minutes ends in time
 PHOTO_LIMITS = photos.PhotoLimits(max_bytes=20 * 1024 * 1024, max_pixels=50_000_000)
 
 
@@ -69,17 +73,18 @@ def _value(rng: random.Random, question: Mapping, p: float):
     return None
 
 
-# what an auditor jots down when a question goes badly, so the demo's failures read as real
+# what an auditor jots down when a question goes badly, so the demo's failures read as real;
+# each under 40 characters, as text_copied (DESIGN §10.3) takes longer ones for copies
 REMARKS = {
-    "greet_seconds": ["Three staff at the till chatting; nobody looked up.", "Waited by the door."],
+    "greet_seconds": ["Three staff chatting, nobody looked up.", "Waited by the door."],
     "welcome": ["No greeting at all.", "Greeted only after I asked for help."],
     "eye_contact": ["Answered while looking at the screen.", "Spoke to me over a shoulder."],
     "thanked_goodbye": ["Left without a word from anyone.", "Till closed, no goodbye."],
-    "music_db": ["Music so loud I had to repeat my question.", "Bass from the speakers."],
+    "music_db": ["Music so loud I repeated my question.", "Bass from the speakers."],
     "raised_voice": ["Had to raise my voice at the counter.", "Shouted over the music."],
     "departments_separated": ["Kitchenware mixed in with toys.", "Sale rails block the aisle."],
     "found_without_help": ["Signs point to a department that moved.", "Needed help twice."],
-    "tidy": ["Boxes in the aisle; fitting room full of returns.", "Dust on the shelves."],
+    "tidy": ["Boxes in the aisle; fitting room full.", "Dust on the shelves."],
     "product_knowledge": ["Read the label back to me.", "Did not know the warranty terms."],
     "no_brush_off": ["Told me to look it up online.", "'Not my department' and walked off."],
     "first_contact_resolution": ["Sent to a colleague who sent me back.", "Had to call again."],
@@ -127,17 +132,20 @@ def _answers(
     return answers
 
 
-def _photo(rng: random.Random) -> bytes:
-    """A small generated 'sales floor': shelves of random colours."""
+def floor_photo(rng: random.Random, exif: bytes = b"") -> bytes:
+    """A small generated 'sales floor': shelves of random colours and sizes."""
     image = Image.new("RGB", (640, 480), (235, 232, 225))
     draw = ImageDraw.Draw(image)
-    for row in range(4):
-        for column in range(6):
-            colour = tuple(rng.randrange(40, 220) for _ in range(3))
-            x, y = 20 + column * 102, 30 + row * 110
-            draw.rectangle((x, y, x + 90, y + 90), fill=colour)
+    colours = [tuple(rng.randrange(40, 220) for _ in range(3)) for _ in range(24)]
+    # sizes from the colours, not from `rng`: the scores drawn after stay those of the seed,
+    # while no two floors look alike to photo_reused (one grid of colours alone came close)
+    layout = random.Random(hash(tuple(colours)))
+    for index, colour in enumerate(colours):
+        x, y = 20 + index % 6 * 102, 30 + index // 6 * 110
+        size = layout.randrange(30, 100)
+        draw.rectangle((x, y, x + size, y + layout.randrange(30, 100)), fill=colour)
     buffer = io.BytesIO()
-    image.save(buffer, "JPEG", quality=80)
+    image.save(buffer, "JPEG", quality=80, exif=exif)
     return buffer.getvalue()
 
 
@@ -146,8 +154,26 @@ def _visit(rng: random.Random, now: datetime) -> tuple[datetime, datetime]:
     return finished - timedelta(minutes=rng.uniform(12, 40)), finished
 
 
-def _body(rng, remarks, checklist_id, location, staff, definition, quality, now) -> dict:
-    started, finished = _visit(rng, now)
+def _during_opening(started: datetime, finished: datetime, location: Location, now: datetime):
+    """The visit as is when the store was open, else moved into that day's opening hours (a
+    Sunday's to the Saturday), as long as it was; never later than an hour ago."""
+    zone = ZoneInfo(location.timezone)
+    local = started.astimezone(zone)
+    if signals.is_open(OPENING_HOURS, local) and signals.is_open(
+        OPENING_HOURS, finished.astimezone(zone)
+    ):
+        return started, finished
+    minutes = 10 * 60 + (local.hour * 60 + local.minute) % (LATEST_START - 10 * 60)
+    day = local.date() - timedelta(days=1 if local.weekday() == 6 else 0)
+    moved = datetime.combine(day, time(minutes // 60, minutes % 60), zone)
+    if moved + (finished - started) > now - timedelta(hours=1):
+        moved -= timedelta(days=7)
+    return moved.astimezone(UTC), moved.astimezone(UTC) + (finished - started)
+
+
+def visit_body(rng, remarks, checklist_id, location, staff, definition, quality, now) -> dict:
+    """A PUT body of one visit at the store, some time in the last six months."""
+    started, finished = _during_opening(*_visit(rng, now), location, now)
     named = rng.sample(staff, k=min(len(staff), rng.choice((1, 1, 2))))
     jitter = 0.0005  # about 50 m around the store
     return {
@@ -169,7 +195,7 @@ def _body(rng, remarks, checklist_id, location, staff, definition, quality, now)
 
 
 @dataclass(frozen=True)
-class _Cast:
+class Cast:
     """What the demo audits are of and who takes part: read once, before the first visit."""
 
     checklist: Checklist
@@ -184,10 +210,11 @@ def _with_role(role: str) -> Select:
     return select(User).where(User.role == role).order_by(User.id)
 
 
-def _cast(session: Session) -> _Cast:
+def cast_of(session: Session) -> Cast:
+    """The checklist, stores and people the demo audits are made of."""
     checklist = versions.latest_published(session, versions.DEFAULT_CHECKLIST_KEY)
     locations = session.scalars(select(Location).order_by(Location.id)).all()
-    return _Cast(
+    return Cast(
         checklist=checklist,
         definition=versions.definition_of(checklist),
         locations=locations,
@@ -203,32 +230,36 @@ def _cast(session: Session) -> _Cast:
 
 
 def _approved_audit(
-    session: Session, storage: Storage, rng: random.Random, cast: _Cast, auditor: User, body: dict
+    session: Session, storage: Storage, rng: random.Random, cast: Cast, auditor: User, body: dict
 ) -> None:
     """One visit through the real life cycle: saved, photographed, submitted, approved."""
     audit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
     audit, _ = lifecycle.save_audit(session, auditor, audit_id, body)
     photo_id = uuid.UUID(int=rng.getrandbits(128), version=4)
-    photos.add_photo(session, storage, auditor, audit, photo_id, _photo(rng), "tidy", PHOTO_LIMITS)
+    photos.add_photo(
+        session, storage, auditor, audit, photo_id, floor_photo(rng), "tidy", PHOTO_LIMITS
+    )
     lifecycle.submit(session, auditor, audit)
     lifecycle.review(session, cast.reviewer, audit, "approve", None)
     # backdated after the life cycle ran, which stamps the present
     audit.submitted_at = body["finished_at"] + timedelta(hours=rng.uniform(0.2, 3))
     audit.reviewed_at = audit.submitted_at + timedelta(hours=rng.uniform(2, 72))
+    # the signals of the submit as backdated (a late submit otherwise)
+    signals.refresh(session, audit, cast.definition)
 
 
 def seed_audits(
     session: Session, storage: Storage, rng: random.Random, count: int, now: datetime
 ) -> int:
     """Create `count` approved audits of the published store-visit checklist; answers how many."""
-    cast = _cast(session)
+    cast = cast_of(session)
     profiles = _profiles(rng, cast.locations, cast.definition)
     # remarks draw from their own generator, so the scores stay those of the main one
     remarks = random.Random(count)
     for index in range(count):
         location = rng.choice(cast.locations)
         auditor = cast.auditors[index % len(cast.auditors)]
-        body = _body(
+        body = visit_body(
             rng,
             remarks,
             cast.checklist.id,

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from auditor.checklists import versions
-from auditor.demo.audits import seed_audits
+from auditor.demo.audits import OPENING_HOURS, seed_audits
+from auditor.demo.flagged import seed_flagged
 from auditor.models import Checklist, Location, Region, User, utcnow
 from auditor.org import organisation
 from auditor.people import accounts
@@ -208,7 +209,8 @@ def seed(
     now: datetime | None = None,
     hashing: PasswordHashing = DEFAULT_HASHING,
 ) -> list[DemoLogin]:
-    """Load the demo organisation, the default checklist and `audit_count` approved audits
+    """Load the demo organisation, the default checklist, `audit_count` approved audits and,
+    with them, submitted ones carrying each visit-confidence signal (demo.flagged)
     (photos go to `storage`, passwords hashed at the cost `hashing` sets); answers the demo
     logins."""
     rng = random.Random(seed)
@@ -220,6 +222,7 @@ def seed(
     _publish_default_checklist(session)
     if audit_count:
         seed_audits(session, storage, rng, audit_count, now or utcnow())
+        seed_flagged(session, storage, rng, now or utcnow())
     return demo_logins(session)
 
 
@@ -235,7 +238,9 @@ def _regions_and_stores(session: Session, rng: random.Random, make: Callable[...
         )
         for store in stores:
             location = organisation.create_location(
-                session, None, {**store._asdict(), "region_id": region.id}
+                session,
+                None,
+                {**store._asdict(), "region_id": region.id, "opening_hours": OPENING_HOURS},
             )
             _staff_for(session, rng, location, make)
 

@@ -54,6 +54,7 @@ AUDIT_HEADER = (
     "checklist",
     "version",
     "status",
+    "rejected_reason",
     "started_at",
     "finished_at",
     "score",
@@ -78,6 +79,8 @@ def audit_rows(session: Session, stmt: Select, section_keys: Sequence[str]) -> I
             audit.checklist.key,
             audit.checklist.version,
             audit.status,
+            # a rejected audit is listed, never counted, and says why (DESIGN §10.2)
+            audit.review_note if audit.status == "rejected" else None,
             audit.started_at,
             audit.finished_at,
             audit.score_overall,

@@ -230,10 +230,12 @@ def store_against_region(
 
 
 def recent_audits(session: Session, store: Location, limit: int = 10) -> list[Audit]:
-    """A store's latest submitted or approved audits, newest first."""
+    """A store's latest submitted, approved or rejected audits (shown with their reason), newest
+    first."""
+    shown = ("submitted", "approved", "rejected")
     stmt = (
         select(Audit)
-        .where(Audit.location_id == store.id, Audit.status.in_(("submitted", "approved")))
+        .where(Audit.location_id == store.id, Audit.status.in_(shown))
         .order_by(Audit.finished_at.desc())
         .limit(limit)
     )

@@ -184,6 +184,8 @@ def test_rejecting_needs_a_note_and_leaves_the_audit_read_only(manager, world):
     again = review(manager, world.submitted_a, decision="approve")
     assert "Only submitted audits" in manager.get(again.location).get_data(as_text=True)
     assert fresh(world.submitted_a).status == "rejected"
+    store = text_of(manager.get(f"/manager/locations/{world.store_a.id}").get_data(as_text=True))
+    assert re.search(r"rejected ?: Not a real visit\.", store)
 
 
 def test_question_notes_go_only_with_a_return(manager, world):

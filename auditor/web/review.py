@@ -25,7 +25,8 @@ MANAGERS = ("admin", "manager")
 PAGE = 100
 BULK = 100  # audits one bulk approval lists, oldest first
 DECISIONS = {"approve": "Approved", "return": "Returned to the auditor", "reject": "Rejected"}
-NOTE_MAX = 5000
+# the API's limits (api/audits.py ReviewSchema, CorrectionSchema): one rule at both doors
+NOTE_MAX, QUESTION_NOTE_MAX, COMMENT_MAX, REASON_MAX = 5000, 2000, 2000, 2000
 
 
 @bp.get("/review")
@@ -126,9 +127,9 @@ def review(audit_id: uuid.UUID):
     if decision not in DECISIONS:
         flash("Choose approve, return or reject.", "error")
         return redirect(url_for("review.audit", audit_id=audit_id))
-    note = request.form.get("note", "")[:NOTE_MAX]
-    questions = (_question_notes(request.form) or None) if decision == "return" else None
     try:
+        note = _text(request.form, "note", NOTE_MAX)
+        questions = (_question_notes(request.form) or None) if decision == "return" else None
         lifecycle.review(db.session, current_user, found, decision, note, questions=questions)
     except DomainError as error:
         db.session.rollback()
@@ -144,11 +145,19 @@ def _question_notes(form: Mapping[str, str]) -> dict[str, str]:
     """The per-question notes of a return (fields `question-<key>`), the blank ones left out."""
     prefix = "question-"
     notes = {
-        name.removeprefix(prefix): value.strip()[:NOTE_MAX]
-        for name, value in form.items()
+        name.removeprefix(prefix): _text(form, name, QUESTION_NOTE_MAX).strip()
+        for name in form
         if name.startswith(prefix)
     }
     return {key: note for key, note in notes.items() if note}
+
+
+def _text(form: Mapping[str, str], name: str, limit: int) -> str:
+    """A text field of a form; longer than `limit` characters answers 422 (nothing is cut)."""
+    value = form.get(name, "")
+    if len(value) > limit:
+        raise Invalid({name: [f"At most {limit} characters."]}, f"At most {limit} characters.")
+    return value
 
 
 @bp.post("/audits/<uuid:audit_id>/answers/<question>")
@@ -162,7 +171,7 @@ def correct(audit_id: uuid.UUID, question: str):
         raise NotFound(f"No question {question!r} in this audit's checklist.")
     try:
         data = _answer_of(asked[question], request.form)
-        reason = request.form.get("reason", "")[:NOTE_MAX]
+        reason = _text(request.form, "reason", REASON_MAX)
         lifecycle.correct_answer(db.session, current_user, found, question, data, reason)
     except DomainError as error:
         db.session.rollback()
@@ -178,7 +187,7 @@ def _answer_of(question: Mapping[str, Any], form: Mapping[str, str]) -> dict[str
     """The answer a correction form gives, its value typed as the question's type needs."""
     na = form.get("na") == "on"
     raw = (form.get("value") or "").strip()
-    data = {"na": na, "comment": form.get("comment", "")[:NOTE_MAX], "value": None}
+    data = {"na": na, "comment": _text(form, "comment", COMMENT_MAX), "value": None}
     if na or not raw:
         return data
     kind = question["type"]

@@ -274,3 +274,26 @@ def test_corrections_only_of_submitted_audits_in_scope(manager, world):
     response = correct(manager, world.submitted_a, "tidy", value="1", reason="r")
     assert "Only submitted audits" in manager.get(response.location).get_data(as_text=True)
     assert db.session.scalars(db.select(AuditRevision)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("form", "limit"),
+    [
+        ({"decision": "reject", "note": "x" * 5001}, 5000),
+        ({"decision": "return", "note": "Fix", "question-tidy": "x" * 2001}, 2000),
+    ],
+)
+def test_an_over_long_review_note_is_refused_not_cut(manager, world, form, limit):
+    response = review(manager, world.submitted_a, **form)
+    assert f"At most {limit} characters." in manager.get(response.location).text
+    audit = fresh(world.submitted_a)
+    assert (audit.status, audit.review_note, audit.review_questions) == ("submitted", "", {})
+
+
+@pytest.mark.parametrize("field", ["comment", "reason"])
+def test_an_over_long_correction_is_refused_not_cut(manager, world, field):
+    form = {"value": "1", "reason": "r", field: "x" * 2001}
+    response = correct(manager, world.submitted_a, "tidy", **form)
+    assert "At most 2000 characters." in manager.get(response.location).text
+    tidy = next(a for a in fresh(world.submitted_a).answers if a.question_key == "tidy")
+    assert tidy.value == 5

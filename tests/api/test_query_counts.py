@@ -92,3 +92,20 @@ def test_a_page_of_audits_costs_the_same_for_one_audit_or_many(app, login_as, st
         assert put_photo(auditor, audit_id).status_code == 201
     many = statements_of(app, lambda: auditor.get("/api/v1/audits"))
     assert len(many) == len(one)
+
+
+def test_revisions_cost_the_same_for_one_revision_or_many(app, login_as, store):
+    auditor, audit_id = login_as("auditor"), new_uuid()
+    admin = login_as("admin")
+    assert auditor.put(f"/api/v1/audits/{audit_id}", json=audit_body(store)).status_code == 201
+    assert put_photo(auditor, audit_id).status_code == 201
+    assert auditor.post(f"/api/v1/audits/{audit_id}/submit").status_code == 200
+    url = f"/api/v1/audits/{audit_id}/revisions"
+    one = statements_of(app, lambda: admin.get(url))
+    for _ in range(3):
+        review = {"decision": "return", "note": "Again."}
+        assert admin.post(f"/api/v1/audits/{audit_id}/review", json=review).status_code == 200
+        assert auditor.post(f"/api/v1/audits/{audit_id}/submit").status_code == 200
+    many = statements_of(app, lambda: admin.get(url))
+    assert len(admin.get(url).get_json()["items"]) == 4
+    assert len(many) == len(one) <= 4, many

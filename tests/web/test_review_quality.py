@@ -81,6 +81,12 @@ def test_a_resubmission_opens_on_what_changed_beside_the_notes(manager, auditor,
     assert "Check the goodbye." in notes
     assert "Were you thanked at the till?" in notes
     assert "Returned with: Were you thanked at the till?" in page
+    # approved, the page still shows what the resubmission changed, and the approval's note
+    assert review(manager, audit_id, decision="approve", note="Fine now.").status_code == 302
+    page = text_of(manager.get(f"/manager/audits/{audit_id}").get_data(as_text=True))
+    assert "What changed since you returned it" in page
+    assert "Your notes when returning it" not in page
+    assert "Review note Fine now." in page
 
 
 def test_a_first_submission_shows_no_changes_and_its_revision(manager, auditor, world):

@@ -303,3 +303,14 @@ def test_an_over_long_correction_is_refused_not_cut(manager, world, field):
     assert "At most 2000 characters." in manager.get(response.location).text
     tidy = next(a for a in fresh(world.submitted_a).answers if a.question_key == "tidy")
     assert tidy.value == 5
+
+
+def test_a_signal_links_the_other_audit_it_names(manager, auditor, world):
+    notes = "The fitting rooms were closed and nobody could say why, twice."
+    first = visit(auditor, world, notes=notes)
+    copied = visit(auditor, world, notes=f"  {notes.upper()} ")
+    signal = fresh(copied).signals[0]
+    assert (signal.code, str(first) in signal.detail) == ("text_copied", True)
+    row = row_of(manager.get("/manager/review").get_data(as_text=True), copied)
+    assert "text copied" in row
+    assert f'<a href="/manager/audits/{first}">{first}</a>' in row

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, select, union_all
 from sqlalchemy.orm import Session
 
 from auditor.models import Audit, AuditSignal, AuditText, Photo, utcnow
@@ -137,12 +137,17 @@ def similar_photos(
         for index, quarter in enumerate(phash.quarters(value)):
             wanted[index].update(phash.neighbours(quarter))
     columns = (Photo.phash_q0, Photo.phash_q1, Photo.phash_q2, Photo.phash_q3)
-    stmt = select(Photo.audit_id, Photo.phash).where(
-        or_(*(column.in_(sorted(values)) for column, values in zip(columns, wanted, strict=True)))
+    # one branch per quarter, each read from its covering index alone (an OR would fetch rows)
+    stmt = union_all(
+        *(
+            select(Photo.audit_id, Photo.phash).where(column.in_(sorted(values)))
+            for column, values in zip(columns, wanted, strict=True)
+        )
     )
+    found = dict.fromkeys(tuple(row) for row in session.execute(stmt))  # a row per quarter hit
     return [
         (other, value)
-        for other, value in session.execute(stmt)
+        for other, value in found
         if other != audit_id and any(phash.distance(value, mine) <= limit for mine in hashes)
     ]
 

@@ -174,16 +174,18 @@ async function showRejected() {
   } catch (error) {
     return; // offline and never fetched: nothing to show
   }
-  const cards = audits.map((audit) =>
-    el(
+  const cards = audits.map((audit) => {
+    const visited = formatDateTime(audit.finished_at || audit.started_at);
+    const rejected = formatDateTime((audit.review && audit.review.at) || audit.reviewed_at);
+    return el(
       'li',
       { class: 'card' },
       el('h3', {}, audit.location.name, ' ', el('span', { class: 'tag' }, 'rejected')),
-      el('p', { class: 'meta' }, `Visited ${formatDateTime(audit.finished_at || audit.started_at)} · rejected ${formatDateTime((audit.review && audit.review.at) || audit.reviewed_at)}`),
+      el('p', { class: 'meta' }, `Visited ${visited} · rejected ${rejected}`),
       el('blockquote', { class: 'note warn' }, `Reason: ${reviewOf(audit).note || 'none given'}`),
       el('p', { class: 'hint' }, 'A rejected audit is closed: it cannot be changed and never counts.'),
-    ),
-  );
+    );
+  });
   fill(document.getElementById('rejected'), cards);
   document.getElementById('rejected-block').hidden = !cards.length;
 }

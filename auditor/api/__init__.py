@@ -24,6 +24,7 @@ from auditor.api import (
     me,
     photos,
     regions,
+    reviews,
     users,
 )
 from auditor.api.base import Api, ProblemResponses
@@ -46,6 +47,7 @@ BLUEPRINTS = (
     checklists.blp,
     assignments.blp,
     audits.blp,
+    reviews.blp,
     photos.blp,
     actions.blp,
     app_support.blp,

@@ -118,10 +118,12 @@ def with_audit_details(stmt: Select) -> Select:
         joinedload(Audit.checklist),
         joinedload(Audit.assignment),
         joinedload(Audit.reviewed_by),
+        # the one or two staff who served ride on the audit's row; the larger collections
+        # come one SELECT each
+        joinedload(Audit.staff),
         selectinload(Audit.answers),
         selectinload(Audit.photos),
         selectinload(Audit.section_scores),
-        selectinload(Audit.staff),
         selectinload(Audit.signals),
     )
 
@@ -140,7 +142,7 @@ def find_audit_for(
         stmt = with_audit_details(stmt)
     if lock:
         stmt = stmt.with_for_update(of=Audit).execution_options(populate_existing=True)
-    return session.scalar(stmt)
+    return session.scalars(stmt).unique().first()
 
 
 def get_audit_for(

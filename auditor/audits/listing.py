@@ -58,6 +58,11 @@ def review_queue(user: User, signal: str | None = None) -> Select:
     return _with_signal(stmt, signal)
 
 
+def unflagged_queue(user: User) -> Select:
+    """The review queue's audits without signals, oldest first: what bulk approval may approve."""
+    return review_queue(user).where(~Audit.signals.any())
+
+
 def chosen_for_review(user: User, audit_ids: Collection[uuid.UUID]) -> Select:
     """The named audits in the user's scope, locked, with their details: what a bulk review
     acts on (audits outside the scope are simply not among them)."""

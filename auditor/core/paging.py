@@ -50,5 +50,6 @@ def fetch_page(
     total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
     if clamp:
         number = min(number, page_count(total, per_page))
-    items = session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).all()
+    # unique(): a page of audits carries its staff by a join, a row per staff member
+    items = session.scalars(stmt.limit(per_page).offset((number - 1) * per_page)).unique().all()
     return Page(list(items), total, number, per_page)

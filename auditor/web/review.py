@@ -16,7 +16,6 @@ from auditor.audits.photos import PhotoLimits
 from auditor.core.errors import DomainError, Invalid, NotFound
 from auditor.core.extensions import db
 from auditor.insights import charts
-from auditor.models import Audit
 from auditor.models.trust import SIGNAL_CODES
 from auditor.web.pages import page_of, roles
 
@@ -38,7 +37,11 @@ def queue():
     stmt = listing.review_queue(current_user, signal=signal)
     page = page_of(db.session, stmt, PAGE)
     # bulk approval is offered on the unfiltered queue: a filtered one shows flagged audits
-    unflagged = [] if signal else db.session.scalars(_unflagged(current_user).limit(BULK)).all()
+    unflagged = (
+        []
+        if signal
+        else db.session.scalars(listing.unflagged_queue(current_user).limit(BULK)).all()
+    )
     return render_template(
         "manager/queue.html",
         waiting=page.items,
@@ -58,11 +61,6 @@ def _signal_filter(raw: str | None) -> str | None:
     if raw not in SIGNAL_CODES:  # as an unknown checklist key: nothing to list, no query
         raise NotFound("No such signal; the signals are " + ", ".join(SIGNAL_CODES) + ".")
     return raw
-
-
-def _unflagged(user):
-    """The queue's audits without signals, oldest first: what bulk approval may approve."""
-    return listing.review_queue(user).where(~Audit.signals.any())
 
 
 @bp.post("/review/approvals")

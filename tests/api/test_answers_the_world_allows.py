@@ -14,20 +14,9 @@ from tests.api.audit_helpers import (
     VISIT_ANSWERS,
     audit_body,
     new_uuid,
-    published_store,
 )
 from tests.api.images import jpeg
 from tests.conftest import problem_of
-
-
-@pytest.fixture
-def store(app):
-    return published_store()
-
-
-@pytest.fixture
-def auditor(login_as):
-    return login_as("auditor")
 
 
 def stamp(moment: datetime) -> str:

@@ -6,17 +6,12 @@ import pytest
 
 from auditor.core.extensions import db
 from auditor.models import Region
-from tests.api.audit_helpers import audit_body, new_uuid, published_store
+from tests.api.audit_helpers import audit_body, new_uuid
 from tests.api.images import jpeg
 from tests.conftest import problem_of
 from tests.factories import LocationFactory, RegionFactory
 
 SOON = datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def store(app):
-    return published_store()
 
 
 def plan(planner, store, auditor_id, **change):

@@ -10,20 +10,9 @@ from tests.api.audit_helpers import (
     VISIT_SECTIONS,
     audit_body,
     new_uuid,
-    published_store,
 )
 from tests.conftest import problem_of
 from tests.factories import LocationFactory, RegionFactory
-
-
-@pytest.fixture
-def store(app):
-    return published_store()
-
-
-@pytest.fixture
-def auditor(login_as):
-    return login_as("auditor")
 
 
 @pytest.fixture

@@ -5,17 +5,11 @@ the BEGIN, which its driver sends by itself. The first PUT of a test reads the c
 definition (three statements); later ones find it cached.
 """
 
-import pytest
 from sqlalchemy import event
 
 from auditor.core.extensions import db
-from tests.api.audit_helpers import audit_body, new_uuid, published_store
+from tests.api.audit_helpers import audit_body, new_uuid
 from tests.api.signal_helpers import scene
-
-
-@pytest.fixture
-def store(app):
-    return published_store()
 
 
 def statements_of(app, call) -> list[str]:

@@ -22,16 +22,6 @@ FAR = {"lat": 52.62, "lon": 13.405, "accuracy": 10}  # about 11 km from the stor
 
 
 @pytest.fixture
-def store(app):
-    return published_store()
-
-
-@pytest.fixture
-def auditor(login_as):
-    return login_as("auditor")
-
-
-@pytest.fixture
 def manager(login_as, store):
     return login_as(
         "manager", name="Mara Manager", regions=[db.session.get(Region, store.region_id)]

@@ -6,14 +6,12 @@ then sent to the test's own app with a real token.
 
 import os
 
-import pytest
 import schemathesis
 import schemathesis.specs.openapi.checks  # registers the OpenAPI checks in CHECKS
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS as REGISTERED_CHECKS
 
 from auditor import create_app
-from tests.api.audit_helpers import published_store
 
 # Left out, for now: positive_data_acceptance expects every schema-valid body to pass, but
 # rules across fields (a checklist's unique keys, show_if targets) cannot be said in JSON
@@ -46,17 +44,6 @@ def check(app, case, token: str) -> None:
     case.operation.schema.app = app
     headers = {"Authorization": f"Bearer {token}"}
     case.call_and_validate(app=app, headers=headers, checks=CHECKS)
-
-
-@pytest.fixture
-def store(app):
-    """A published checklist and a store, so generated ids sometimes hit real objects."""
-    return published_store()
-
-
-@pytest.fixture
-def auditor(login_as):
-    return login_as("auditor")
 
 
 # fixtures run once per operation; the test body runs once per generated example

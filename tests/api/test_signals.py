@@ -11,14 +11,9 @@ from PIL import Image
 
 from auditor.core.extensions import db
 from auditor.models import Location, Region
-from tests.api.audit_helpers import audit_body, new_uuid, published_store
+from tests.api.audit_helpers import audit_body, new_uuid
 from tests.api.signal_helpers import scene, taken
 from tests.conftest import problem_of
-
-
-@pytest.fixture
-def store(app):
-    return published_store()
 
 
 @pytest.fixture

@@ -13,15 +13,9 @@ from tests.api.audit_helpers import (
     VISIT_OVERALL,
     audit_body,
     new_uuid,
-    published_store,
 )
 from tests.api.images import jpeg, png
 from tests.conftest import problem_of
-
-
-@pytest.fixture
-def store(app):
-    return published_store()
 
 
 @pytest.fixture

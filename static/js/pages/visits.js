@@ -207,7 +207,33 @@ async function showQueued() {
   note.hidden = false;
 }
 
+/**
+ * Resolves once a service worker controls the page. Listened for before the first fetch: a
+ * worker that takes control while the lists load would otherwise go unnoticed, and the lists
+ * fetched past it would be missing from its cache when the phone goes offline.
+ */
+function controlled() {
+  if (!('serviceWorker' in navigator) || navigator.serviceWorker.controller) return null;
+  return new Promise((resolve) =>
+    navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+  );
+}
+
+/** Read the lists again through the service worker, so a visit can start without a signal. */
+async function cacheLists() {
+  await showPlanned(await store.listDrafts(userId()));
+  await prefetchPlanned();
+  const [, checklists] = await Promise.all([
+    getAll('/api/v1/me/locations'),
+    getAll('/api/v1/checklists'),
+    showReturnedCount(),
+    showRejected(),
+  ]).catch(() => [[], []]);
+  await Promise.all(checklists.map((c) => get(`/api/v1/checklists/${c.id}`).catch(() => null)));
+}
+
 async function main() {
+  const takingControl = controlled();
   const sending = boot();
   const drafts = await showDrafts();
   onChange(() => {
@@ -224,19 +250,9 @@ async function main() {
   document.getElementById('lists').hidden = false;
   await lists;
   await Promise.all([prefetchPlanned(), showUnplanned(), showReturnedCount()]);
-  if ('serviceWorker' in navigator && !navigator.serviceWorker.controller) {
-    // first visit: once the service worker controls the page, read the lists again through
-    // it, so that they are cached for a visit started without a signal
-    navigator.serviceWorker.addEventListener('controllerchange', async () => {
-      await showPlanned(await store.listDrafts(userId()));
-      await prefetchPlanned();
-      const [, checklists] = await Promise.all([
-        getAll('/api/v1/me/locations'),
-        getAll('/api/v1/checklists'),
-        showReturnedCount(),
-        showRejected(),
-      ]).catch(() => [[], []]);
-      await Promise.all(checklists.map((c) => get(`/api/v1/checklists/${c.id}`).catch(() => null)));
+  if (takingControl) {
+    // first visit: the lists above went past the service worker
+    takingControl.then(cacheLists).then(() => {
       document.body.dataset.cached = 'true';
     });
   } else {

@@ -32,7 +32,8 @@ def _fail(error: DomainError) -> None:
 @click.option("--password", required=True)
 @click.option("--region", "regions", multiple=True, help="Region name (managers; repeatable).")
 @click.option("--location", "location_code", help="Home location code (staff).")
-def create_user(email, name, role, password, regions, location_code):
+@click.option("--lead", is_flag=True, help="The store's lead (staff: sees and disputes audits).")
+def create_user(email, name, role, password, regions, location_code, lead):
     """Create a user account."""
     region_ids = []
     for region_name in regions:
@@ -56,6 +57,7 @@ def create_user(email, name, role, password, regions, location_code):
             password=password,
             region_ids=region_ids,
             location_id=location_id,
+            lead=lead,
             hashing=PasswordHashing.from_config(current_app.config),
         )
     except DomainError as error:

@@ -26,6 +26,7 @@ class UserSchema(ma.Schema):
     role = ma.fields.String(required=True, validate=ma.validate.OneOf(ROLES))
     region_ids = ma.fields.List(ma.fields.Integer(), required=True)
     location_id = ma.fields.Integer(required=True, allow_none=True)
+    lead = ma.fields.Boolean(required=True)
     active = ma.fields.Boolean(required=True)
 
     @ma.post_dump(pass_original=True)
@@ -44,6 +45,10 @@ class UserInputSchema(ma.Schema):
     password = ma.fields.String(required=True, validate=accounts.USER["password"])
     region_ids = ma.fields.List(Id(), load_default=list, validate=ma.validate.Length(max=100))
     location_id = Id(allow_none=True, load_default=None)
+    lead = ma.fields.Boolean(
+        load_default=False,
+        metadata={"description": "Staff only: the store's lead (sees and disputes its audits)."},
+    )
     active = ma.fields.Boolean(load_default=True)
 
 

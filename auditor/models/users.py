@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from auditor.models.base import Base, utcnow
@@ -21,6 +21,8 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     location_id: Mapped[int | None] = mapped_column(ForeignKey("locations.id"), index=True)
+    # a staff member who is their store's lead: sees its approved audits and may dispute them
+    lead: Mapped[bool] = mapped_column(default=False, server_default=false())
     # bumped by logout, deactivation, role or password change: older session cookies stop working
     session_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -65,7 +65,9 @@ def _regions(session: Session, region_ids: Iterable[int]) -> list[Region]:
     return regions
 
 
-def _check_role_fields(session: Session, role: str, region_ids: list[int], location_id) -> None:
+def _check_role_fields(
+    session: Session, role: str, region_ids: list[int], location_id, lead: bool = False
+) -> None:
     if role not in ROLES:
         raise Invalid({"role": [f"Must be one of: {', '.join(ROLES)}."]})
     errors: dict[str, list[str]] = {}
@@ -75,6 +77,8 @@ def _check_role_fields(session: Session, role: str, region_ids: list[int], locat
         errors["location_id"] = ["Only staff members have a home location."]
     elif location_id is not None and session.get(Location, location_id) is None:
         errors["location_id"] = [f"Unknown location {location_id}."]
+    if lead and role != "staff":
+        errors["lead"] = ["Only staff members lead a store."]
     if errors:
         raise Invalid(errors)
 
@@ -86,12 +90,13 @@ def create_user(
     hashing: PasswordHashing = DEFAULT_HASHING,
     **fields: Any,
 ) -> User:
-    """Create a user from `email, name, role, password[, region_ids, location_id]`."""
+    """Create a user from `email, name, role, password[, region_ids, location_id, lead]`."""
     email, name = normalise_email(fields["email"]), fields["name"].strip()
     check_fields(USER, {"email": email, "name": name, "password": fields["password"]})
     region_ids = list(fields.get("region_ids") or [])
     location_id = fields.get("location_id")
-    _check_role_fields(session, fields["role"], region_ids, location_id)
+    lead = bool(fields.get("lead"))
+    _check_role_fields(session, fields["role"], region_ids, location_id, lead)
     if find_by_email(session, email) is not None:
         raise Conflict(f"A user with the email {email} exists already.")
     user = User(
@@ -100,6 +105,7 @@ def create_user(
         role=fields["role"],
         password_hash=hash_password(fields["password"], hashing),
         location_id=location_id,
+        lead=lead,
         regions=_regions(session, region_ids),
     )
     session.add(user)
@@ -122,9 +128,10 @@ def update_user(
         "region_ids", [r.id for r in user.regions] if role == "manager" else []
     )
     location_id = changes.get("location_id", user.location_id if role == "staff" else None)
+    lead = bool(changes.get("lead", user.lead if role == "staff" else False))
     changes = _normalised(changes)
     check_fields(USER, changes)
-    _check_role_fields(session, role, region_ids, location_id)
+    _check_role_fields(session, role, region_ids, location_id, lead)
     if "email" in changes:
         _change_email(session, user, changes["email"])
     if "password" in changes:
@@ -134,7 +141,7 @@ def update_user(
     ends_sessions = (
         role != user.role or "password" in changes or changes.get("active", True) is False
     )
-    user.role, user.location_id = role, location_id
+    user.role, user.location_id, user.lead = role, location_id, lead
     user.regions = _regions(session, region_ids)
     if "active" in changes:
         user.active = changes["active"]

@@ -38,6 +38,7 @@ def _user_fields(form, *, new: bool) -> dict:
         "role": form.get("role", ""),
         "region_ids": [i for i in map(as_int, form.getlist("region_ids")) if i],
         "location_id": as_int(form.get("location_id")),
+        "lead": form.get("lead") == "on",
     }
     errors = {k: ["Required."] for k in ("email", "name") if not fields[k]}
     if fields["role"] not in ROLES:

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from auditor import access
-from auditor.audits import actions, revisions, signals
+from auditor.audits import actions, late_changes, revisions, signals
 from auditor.audits.answers import (
     apply_answers,
     check_answers,
@@ -63,12 +63,11 @@ def _checklist(session: Session, checklist_id: int) -> Checklist:
     return checklist
 
 
-def _location(session: Session, location_id: int) -> Location:
-    location = session.get(Location, location_id)
+def _location(session: Session, data: Mapping) -> Location:
+    location = session.get(Location, data["location_id"])
     if location is None:
-        raise Invalid({"location_id": [f"Unknown location {location_id}."]})
-    if not location.active:
-        raise Invalid({"location_id": [f"Location {location.code} is not active."]})
+        raise Invalid({"location_id": [f"Unknown location {data['location_id']}."]})
+    late_changes.check_location(session, location, data)  # closed after the visit began: taken
     return location
 
 
@@ -83,7 +82,9 @@ def _assignment(
     if assignment.location_id != location.id or assignment.checklist.key != checklist.key:
         raise Invalid({"assignment_id": ["The assignment is for another location or checklist."]})
     if assignment.status == "cancelled":
-        raise Invalid({"assignment_id": ["The assignment was cancelled."]})
+        if late_changes.cancelled_before_start(session, assignment, data):
+            raise Invalid({"assignment_id": ["The assignment was cancelled."]})
+        return None  # cancelled while the visit was under way: an unplanned visit
     return assignment
 
 
@@ -174,7 +175,7 @@ def save_audit(
     if audit is not None:
         _editable(audit)
     checklist = _checklist(session, data["checklist_id"])
-    location = _location(session, data["location_id"])
+    location = _location(session, data)
     assignment = _assignment(session, auditor, data, checklist, location)
     definition = versions.definition_for(session, checklist)
     check_answers(definition, data.get("answers", []), {"visit", "post_visit"})

@@ -18,6 +18,7 @@ from auditor.api import (
     assignments,
     audits,
     auth,
+    calibration,
     checklists,
     insights,
     locations,
@@ -26,6 +27,7 @@ from auditor.api import (
     regions,
     reviews,
     users,
+    whatif,
 )
 from auditor.api.base import Api, ProblemResponses
 from auditor.api.common import IdConverter, id_converter_schema
@@ -52,6 +54,8 @@ BLUEPRINTS = (
     actions.blp,
     app_support.blp,
     insights.blp,
+    calibration.blp,
+    whatif.blp,
 )
 # reachable without credentials: logging in and the API's own description
 PUBLIC = frozenset({("auth.Tokens", "POST"), ("api-docs.openapi_json", "GET")})

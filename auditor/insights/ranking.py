@@ -5,7 +5,7 @@ with the locations in scope (the unranked ones come with it), and the previous w
 Which audits count (`Scope`, `approved_filters`) is the vocabulary of `insights.queries`.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -145,6 +145,22 @@ def aggregate_located(session: Session, scope: Scope, start: datetime, end: date
         if n:
             located.rows.append(Row(location_id, n, float(total), float(total_sq)))
     return located
+
+
+def rows_of(scores: Iterable[tuple[int, float]]) -> list[Row]:
+    """n, sum and sum of squares per location from (location id, overall score) pairs, in
+    first-seen order: the rows `rank` takes, for scores computed outside SQL (what-if, §10.6),
+    so that they are ranked by the very computation the SQL-aggregated window is."""
+    sums: dict[int, list[float]] = {}
+    for location_id, score in scores:
+        found = sums.get(location_id)
+        if found is None:
+            sums[location_id] = [1, score, score * score]
+        else:
+            found[0] += 1
+            found[1] += score
+            found[2] += score * score
+    return [Row(loc, int(n), float(total), float(sq)) for loc, (n, total, sq) in sums.items()]
 
 
 class Ranked(NamedTuple):

@@ -115,6 +115,22 @@ def correct_answer(
     reason = (reason or "").strip()
     if not reason:
         raise Invalid({"reason": ["Say why the answer is corrected."]})
+    return apply_correction(session, reviewer, audit, question, data, reason)
+
+
+def apply_correction(
+    session: Session,
+    actor: User,
+    audit: Audit,
+    question: str,
+    data: Mapping[str, Any],
+    reason: str,
+    kind: str = "correction",
+    **logged: Any,
+) -> Audit:
+    """Change one answer of a (locked) audit whatever its status: check it, rescore, refresh the
+    signals, record a revision of `kind` and an `audit.correct` log entry. A reviewer's
+    correction and an upheld dispute (DESIGN §10.4) both come this way."""
     definition = definition_for(session, audit)
     answer = _corrected(audit, question, data)
     check_answers(definition, [answer], {"visit", "post_visit"})
@@ -126,10 +142,10 @@ def correct_answer(
         raise Invalid({question: missing[question]}, "The corrected answer is incomplete.")
     rescore(audit, definition)
     signals.refresh(session, audit, definition)  # a corrected comment may be a copied text
-    revision = revisions.record(session, audit, reviewer, "correction", before, reason)
+    revision = revisions.record(session, audit, actor, kind, before, reason)
     audit_log.record(
         session,
-        reviewer,
+        actor,
         "audit.correct",
         "audit",
         audit.id,
@@ -137,6 +153,7 @@ def correct_answer(
         reason=reason,
         changes=revision.changes,
         score=audit.score_overall,
+        **logged,
     )
     return audit
 

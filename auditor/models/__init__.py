@@ -18,6 +18,7 @@ from auditor.models.checklists import (
     ChecklistQuestion,
     ChecklistSection,
 )
+from auditor.models.disputes import DISPUTE_STATUSES, Dispute
 from auditor.models.org import Location, Region, region_managers
 from auditor.models.trust import (
     REVISION_KINDS,
@@ -33,6 +34,7 @@ __all__ = [
     "ASSIGNMENT_STATUSES",
     "AUDIT_STATUSES",
     "CHECKLIST_STATUSES",
+    "DISPUTE_STATUSES",
     "REVISION_KINDS",
     "ROLES",
     "SIGNAL_CODES",
@@ -50,6 +52,7 @@ __all__ = [
     "ChecklistQuestion",
     "ChecklistSection",
     "CorrectiveAction",
+    "Dispute",
     "Location",
     "Photo",
     "Region",

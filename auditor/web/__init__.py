@@ -13,6 +13,7 @@ from auditor.web import (
     admin_locations,  # noqa: F401  (attaches its routes to admin.bp)
     admin_users,  # noqa: F401  (attaches its routes to admin.bp)
     auth,
+    calibration,
     exports,
     home,
     manager,
@@ -27,7 +28,7 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(phone_app.bp)
-    for pages in (manager, review, exports, staff, admin, admin_checklists):
+    for pages in (manager, calibration, review, exports, staff, admin, admin_checklists):
         app.register_blueprint(pages.bp)
     # a filter, not a macro: tables of a thousand stores print several scores a row
     app.add_template_filter(charts.one_decimal, "score")

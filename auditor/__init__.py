@@ -63,6 +63,9 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     app.extensions["media"] = storage_from_config(app.config)
+    from auditor.notify import init_app as init_notify
+
+    init_notify(app)  # the job queue's storage and the event subscribers
     import auditor.people.authentication  # noqa: F401  (registers the login loaders)
 
 

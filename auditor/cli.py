@@ -1,4 +1,4 @@
-"""`flask` commands: create-user, seed-demo, checklist import/export (DESIGN §11)."""
+"""`flask` commands: create-user, seed-demo, checklist import/export, worker (DESIGN §11)."""
 
 import json
 import sys
@@ -144,7 +144,19 @@ def checklist_export(key):
     click.echo()
 
 
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(min=1))
+def worker(workers):
+    """Run the job queue's worker in the foreground until SIGINT (graceful) or SIGTERM."""
+    from auditor.notify import worker as job_worker
+
+    try:
+        job_worker.run(current_app._get_current_object(), workers=workers)
+    except RuntimeError as error:
+        raise click.ClickException(str(error)) from error
+
+
 def register(app: Flask) -> None:
     """Add the commands to the app's CLI."""
-    for command in (create_user, seed_demo, checklist_group):
+    for command in (create_user, seed_demo, checklist_group, worker):
         app.cli.add_command(command)

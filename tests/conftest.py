@@ -58,6 +58,7 @@ def app_config(database_uri: str, media_dir: str) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "RATELIMIT_STORAGE_URI": "memory://",
         "DEMO_AUDITS": 8,  # seed-demo in tests: a handful of audits, not six months
+        "JOBS_IMMEDIATE": True,  # jobs run where enqueued; tests of the worker run a real one
     }
 
 

@@ -51,6 +51,7 @@ def from_environment(instance_path: str) -> dict:
         **_sessions(development=env == "development"),
         **_credentials(),
         **_api_documentation(),
+        **_jobs(),
     }
 
 
@@ -109,6 +110,23 @@ def _credentials() -> dict:
         # apps sharing one Redis keep their own counters
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "LOGIN_FAILURE_LIMIT": os.environ.get("LOGIN_FAILURE_LIMIT", "10/minute"),
+    }
+
+
+def _jobs() -> dict:
+    return {
+        # empty: huey's SQLite storage in instance/jobs.db; redis://host:6379/0 in production
+        "JOBS_URL": os.environ.get("JOBS_URL", ""),
+        "JOBS_NAME": os.environ.get("JOBS_NAME", "auditor"),  # apps sharing a Redis keep apart
+        "JOBS_IMMEDIATE": os.environ.get("JOBS_IMMEDIATE", "0") == "1",  # run where enqueued
+        # a job a dead worker left unfinished runs again after this long (longer than any job)
+        "JOBS_LEASE_SECONDS": _int("JOBS_LEASE_SECONDS", 300),
+        "WEBHOOK_RETRY_BASE_SECONDS": float(os.environ.get("WEBHOOK_RETRY_BASE_SECONDS", 30)),
+        "WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", 10)),
+        "WEBHOOK_ATTEMPTS": _int("WEBHOOK_ATTEMPTS", 8),
+        # loopback and private webhook targets are refused outside development unless allowed
+        "WEBHOOK_ALLOW_PRIVATE": os.environ.get("WEBHOOK_ALLOW_PRIVATE", "0") == "1",
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
     }
 
 

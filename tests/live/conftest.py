@@ -38,6 +38,8 @@ class LiveServer:
             "PASSWORD_TIME_COST": "1",
             "PASSWORD_MEMORY_COST": "8",
             "RATELIMIT_ENABLED": "0",
+            # jobs run in the request (no worker here), never queued in the repository's instance/
+            "JOBS_IMMEDIATE": "1",
         }
         self.process: subprocess.Popen | None = None
 

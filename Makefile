@@ -18,12 +18,16 @@ $(STAMP): setup.cfg pyproject.toml
 
 venv: $(STAMP)
 
-# development mode: cookies without the Secure flag, so the demo works over plain http
+# development mode: cookies without the Secure flag, so the demo works over plain http; the job
+# worker (email, webhooks, reminders) runs in the background and stops with gunicorn
 run: export AUDITOR_ENV ?= development
 run: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl-C stops)"
+	@echo "Serving on http://127.0.0.1:5000 with a job worker beside it (Ctrl-C stops both)"
+	@$(FLASK) worker & worker=$$!; \
+	trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(BIN)/gunicorn --workers 2 --worker-class gthread --threads 4 --timeout 30 --keep-alive 5 \
 		--bind 127.0.0.1:5000 --access-logfile - wsgi:app
 

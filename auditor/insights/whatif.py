@@ -14,12 +14,15 @@ audits in one streamed statement, ordered by audit so that each audit is scored 
 answer arrives.
 """
 
+import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timedelta
 from itertools import groupby
 from operator import itemgetter
+from typing import Any
 
-from sqlalchemy import Select, select
+import orjson
+from sqlalchemy import Select, String, Text, cast, select, type_coerce
 from sqlalchemy.orm import Session
 
 from auditor.checklists import scoring, versions
@@ -32,14 +35,50 @@ STREAM_ROWS = 5000  # answers fetched per round trip while streaming
 
 
 def answers_statement(scope: Scope, start: datetime, end: datetime) -> Select:
-    """(audit id, location id, question key, value, N/A) of every answer of the approved audits
-    the ranking counts in the window, ordered by audit."""
+    """(audit id, location id, question key, value as JSON text, N/A) of every answer of the
+    approved audits the ranking counts in the window, ordered by audit.
+
+    The id and the value come as the database holds them (typed columns would build a UUID
+    and parse JSON through the standard library for each of hundreds of thousands of rows,
+    2.5 of the 4 s that 340,000 answers took to read on SQLite); `value_of` parses the text.
+    """
     return (
-        select(Audit.id, Audit.location_id, Answer.question_key, Answer.value, Answer.na)
+        select(
+            type_coerce(Audit.id, String),
+            Audit.location_id,
+            Answer.question_key,
+            cast(Answer.value, Text),
+            Answer.na,
+        )
         .join(Answer, Answer.audit_id == Audit.id)
         .where(*approved_filters(scope, start, end), Audit.score_overall.is_not(None))
         .order_by(Audit.id)
     )
+
+
+def value_of(raw: str | None) -> Any:
+    """An answer's value from its JSON text (SQL NULL and JSON null are both None)."""
+    if raw is None:
+        return None
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError:  # an integer beyond 64 bits, which orjson refuses
+        return json.loads(raw)
+
+
+class AnswerCache(dict):
+    """Answers by (JSON text, N/A): most are `true`, `false` or a small number, so the window's
+    hundreds of thousands of answers share a few hundred immutable `scoring.Answer`s, each
+    parsed once. Long texts are not kept (they rarely repeat)."""
+
+    def answer(self, raw: str | None, na: bool) -> scoring.Answer:
+        key = (raw, na)
+        found = self.get(key)
+        if found is None:
+            found = scoring.Answer(value_of(raw), bool(na))
+            if raw is None or len(raw) <= 40:
+                self[key] = found
+        return found
 
 
 def _questions_by_key(definition: Mapping) -> dict[str, Mapping]:
@@ -70,9 +109,9 @@ def rescored(
     questions = _questions_by_key(definition)
     statement = answers_statement(scope, start, end).execution_options(yield_per=STREAM_ROWS)
     rows = session.connection().execute(statement)
-    answer = scoring.Answer
+    answer = AnswerCache().answer
     for (_audit_id, location_id), group in groupby(rows, key=itemgetter(0, 1)):
-        given = {key: answer(value, na) for _, _, key, value, na in group}
+        given = {key: answer(raw, na) for _, _, key, raw, na in group}
         overall = draft_overall(definition, questions, given)
         if overall is not None:
             yield location_id, overall
@@ -118,3 +157,24 @@ def what_if(
         "audits": sum(row.n for row in located.rows),
         "items": _items(located.places, current, draft_ranked),
     }
+
+
+def _rank_change(item: dict) -> int:
+    """Places gained under the draft (positive: up), 0 when either side is unranked."""
+    if item["current"] is None or item["draft"] is None:
+        return 0
+    return item["current"]["rank"] - item["draft"]["rank"]
+
+
+def biggest_movers(items: list[dict], limit: int = 5) -> list[dict]:
+    """The locations whose rank moves most under the draft (then whose score moves most),
+    each as the item with `change`: places gained (negative: lost). Unmoved ones are left out."""
+    moved = [{**item, "change": _rank_change(item)} for item in items if _rank_change(item)]
+    moved.sort(
+        key=lambda item: (
+            -abs(item["change"]),
+            -abs(item["draft"]["score"] - item["current"]["score"]),
+            item["location"]["code"],
+        )
+    )
+    return moved[:limit]

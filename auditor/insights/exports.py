@@ -7,12 +7,12 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from auditor.insights import breakdowns
 from auditor.insights.queries import Scope, finished_between, scope_filters
-from auditor.models import Audit, Location
+from auditor.models import Audit, Dispute, Location
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BATCH = 500
@@ -62,14 +62,31 @@ AUDIT_HEADER = (
 )
 
 
+def _disputes(*conditions) -> Any:
+    """How many disputes an audit has (of a status), as a column of the export's SELECT."""
+    return (
+        select(func.count(Dispute.id))
+        .where(Dispute.audit_id == Audit.id, *conditions)
+        .scalar_subquery()
+    )
+
+
+DISPUTE_HEADER = ("disputes", "disputes_upheld")
+
+
 def audit_rows(session: Session, stmt: Select, section_keys: Sequence[str]) -> Iterator[list[Any]]:
-    """One row per audit of `stmt` with its section scores; loaded in batches of BATCH."""
-    stmt = stmt.options(
-        joinedload(Audit.location).joinedload(Location.region),
-        joinedload(Audit.checklist),
-        selectinload(Audit.section_scores),
-    ).execution_options(yield_per=BATCH)
-    for audit in session.scalars(stmt):
+    """One row per audit of `stmt` with its section scores and, last, its disputes (DESIGN
+    §10.4: how many, and how many upheld); loaded in batches of BATCH."""
+    stmt = (
+        stmt.add_columns(_disputes(), _disputes(Dispute.status == "upheld"))
+        .options(
+            joinedload(Audit.location).joinedload(Location.region),
+            joinedload(Audit.checklist),
+            selectinload(Audit.section_scores),
+        )
+        .execution_options(yield_per=BATCH)
+    )
+    for audit, disputes, upheld in session.execute(stmt):
         sections = {row.section_key: row.score for row in audit.section_scores}
         yield [
             str(audit.id),
@@ -86,6 +103,8 @@ def audit_rows(session: Session, stmt: Select, section_keys: Sequence[str]) -> I
             audit.score_overall,
             audit.critical_failed,
             *(sections.get(key) for key in section_keys),
+            disputes,
+            upheld,
         ]
 
 
@@ -110,7 +129,7 @@ def audits_csv(
     """The audits CSV: a column per section of the checklist's newest version."""
     # the sections are read now, the audits while the response streams
     keys = [key for key, _title in breakdowns.sections_of(session, scope.checklist_key)]
-    header = [*AUDIT_HEADER, *(f"section_{key}" for key in keys)]
+    header = [*AUDIT_HEADER, *(f"section_{key}" for key in keys), *DISPUTE_HEADER]
     stmt = audits_to_export(visible, scope, *window, status)
     return csv_lines(header, audit_rows(session, stmt, keys))
 

@@ -10,10 +10,10 @@ from auditor.web import (
     admin,
     admin_assignments,  # noqa: F401  (attaches its routes to admin.bp)
     admin_checklists,
-    admin_whatif,  # noqa: F401  (attaches its route to admin_checklists.bp)
     admin_locations,  # noqa: F401  (attaches its routes to admin.bp)
     admin_users,  # noqa: F401  (attaches its routes to admin.bp)
     auth,
+    disputes,
     calibration,
     exports,
     home,
@@ -31,5 +31,6 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(phone_app.bp)
     for pages in (manager, calibration, review, exports, staff, admin, admin_checklists):
         app.register_blueprint(pages.bp)
+    app.register_blueprint(disputes.bp)  # a lead's store audits, the admin's open disputes
     # a filter, not a macro: tables of a thousand stores print several scores a row
     app.add_template_filter(charts.one_decimal, "score")

@@ -6,8 +6,10 @@ from flask_login import current_user
 from auditor import access
 from auditor.core.errors import NotFound
 from auditor.core.extensions import db
+from auditor.disputes import listing as dispute_listing
+from auditor.disputes import rates as dispute_rates
 from auditor.insights import breakdowns, charts
-from auditor.insights.queries import published_checklist_keys
+from auditor.insights.queries import Scope, published_checklist_keys
 from auditor.org import listings
 from auditor.web.pages import DAY_CHOICES, as_int, current_filters, now, ranked, roles, scope_of
 
@@ -53,10 +55,17 @@ def location(location_id: int):
     filters = current_filters(db.session)
     start, end = filters.window(now())
     breakdown = breakdowns.store_breakdown(db.session, store, filters.checklist, start, end)
+    rates = dispute_rates.by_location(
+        db.session, Scope([store.region_id], filters.checklist), start, end
+    )
+    recent = [audit.id for audit in breakdown["recent"]]
     return render_template(
         "manager/location.html",
         store=store,
         filters=filters,
+        dispute_rate=rates.get(store.id),
+        dispute_marks=dispute_listing.counts_by_audit(db.session, recent),
+        dispute_mark=dispute_listing.mark,
         sections=breakdowns.sections_of(db.session, filters.checklist),
         **breakdown,
         **_choices(),

@@ -15,6 +15,7 @@ from auditor.audits import review as reviewing
 from auditor.audits.photos import PhotoLimits
 from auditor.core.errors import DomainError, Invalid, NotFound
 from auditor.core.extensions import db
+from auditor.disputes import listing as disputes
 from auditor.insights import charts
 from auditor.models.trust import SIGNAL_CODES
 from auditor.web.pages import page_of, roles
@@ -112,6 +113,7 @@ def audit(audit_id: uuid.UUID):
         sections={row.section_key: row.score for row in found.section_scores},
         changes=revisions.latest_changes(found) if submits > 1 else None,
         history=history,
+        disputes=disputes.of_audit(db.session, found.id),
         charts=charts,
     )
 

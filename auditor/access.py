@@ -178,7 +178,10 @@ def get_assignment_for(
 
 
 def visible_actions(user: User) -> Select:
-    """Corrective actions: admins all, managers their regions'."""
+    """Corrective actions: admins all, managers their regions', a store's lead staff member
+    their store's (they follow them up from their phone)."""
+    if user.role == "staff" and user.lead and user.location_id is not None:
+        return select(CorrectiveAction).where(CorrectiveAction.location_id == user.location_id)
     require_role(user, "admin", "manager")
     stmt = select(CorrectiveAction)
     if user.role == "manager":

@@ -287,6 +287,12 @@ class ChecklistDefinitionSchema(_StrictSchema):
         strict=True, load_default=14, validate=validate.Range(0, MAX_FOLLOW_UP_DAYS)
     )
     action_threshold = JsonNumber(load_default=60, validate=validate.Range(0, 100))
+    # an approval scoring below it, or with a critical failure, alerts the region's managers
+    alert_threshold = JsonNumber(load_default=60, validate=validate.Range(0, 100))
+    # a corrective action is due this many days after the approval that raised it (§10.7)
+    action_due_days = fields.Integer(
+        strict=True, load_default=14, validate=validate.Range(1, MAX_FOLLOW_UP_DAYS)
+    )
     # shorter visits are flagged (DESIGN §10.3), never refused
     min_minutes = fields.Integer(
         strict=True, load_default=0, validate=validate.Range(0, MAX_MIN_MINUTES)

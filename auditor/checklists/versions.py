@@ -29,6 +29,15 @@ QUESTION_FIELDS = (
 )
 SECTION_FIELDS = ("key", "title", "weight", "phase")
 DEFAULT_CHECKLIST_KEY = "store-visit"
+DEFINITION_FIELDS = (
+    "title",
+    "description",
+    "follow_up_days",
+    "action_threshold",
+    "alert_threshold",
+    "action_due_days",
+    "min_minutes",
+)
 
 
 def with_questions(stmt: Select) -> Select:
@@ -49,6 +58,8 @@ def definition_of(checklist: Checklist) -> dict[str, Any]:
         "description": checklist.description,
         "follow_up_days": checklist.follow_up_days,
         "action_threshold": _number(checklist.action_threshold),
+        "alert_threshold": _number(checklist.alert_threshold),
+        "action_due_days": checklist.action_due_days,
         "min_minutes": checklist.min_minutes,
         "sections": [
             {
@@ -167,7 +178,7 @@ def save_definition(
     else:
         checklist.sections.clear()
         session.flush()  # old rows out before new ones with the same keys come in
-    for field in ("title", "description", "follow_up_days", "action_threshold", "min_minutes"):
+    for field in DEFINITION_FIELDS:
         setattr(checklist, field, definition[field])
     _build_sections(checklist, definition)
     session.flush()

@@ -51,6 +51,7 @@ def from_environment(instance_path: str) -> dict:
         **_sessions(development=env == "development"),
         **_credentials(),
         **_api_documentation(),
+        **_mail(),
         **_jobs(),
     }
 
@@ -127,6 +128,15 @@ def _jobs() -> dict:
         # loopback and private webhook targets are refused outside development unless allowed
         "WEBHOOK_ALLOW_PRIVATE": os.environ.get("WEBHOOK_ALLOW_PRIVATE", "0") == "1",
         "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+    }
+
+
+def _mail() -> dict:
+    return {
+        # smtp://host:25, smtp+starttls://user:pass@host:587 or smtps://…; unset: emails are
+        # logged, not sent
+        "MAIL_URL": os.environ.get("MAIL_URL", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Auditor <auditor@localhost>"),
     }
 
 

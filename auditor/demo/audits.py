@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from auditor.audits import lifecycle, photos, signals
 from auditor.checklists import versions
+from auditor.demo import followup
 from auditor.models import Checklist, Location, User
 from auditor.photos.storage import Storage
 
@@ -271,4 +272,6 @@ def seed_audits(
         )
         _approved_audit(session, storage, rng, cast, auditor, body)
     session.flush()
+    # the approvals ran out of date order: follow-up replays them in order (own generator)
+    followup.replay(session, random.Random(count + 1), cast.definition, now)
     return count

@@ -1,6 +1,14 @@
 """Typed SQLAlchemy models, a module per aggregate. Models hold no queries and never commit."""
 
-from auditor.models.actions import ACTION_STATUSES, AuditLogEntry, CorrectiveAction
+from auditor.models.actions import (
+    ACTION_PRIORITIES,
+    ACTION_STATUSES,
+    ActionComment,
+    AuditLogEntry,
+    CorrectiveAction,
+    action_subject,
+    audit_actions,
+)
 from auditor.models.audits import (
     ASSIGNMENT_STATUSES,
     AUDIT_STATUSES,
@@ -19,7 +27,9 @@ from auditor.models.checklists import (
     ChecklistSection,
 )
 from auditor.models.disputes import DISPUTE_STATUSES, Dispute
+from auditor.models.notify import Webhook, WebhookDelivery
 from auditor.models.org import Location, Region, region_managers
+from auditor.models.preferences import EMAIL_KINDS, EmailPreference
 from auditor.models.trust import (
     REVISION_KINDS,
     SIGNAL_CODES,
@@ -30,14 +40,17 @@ from auditor.models.trust import (
 from auditor.models.users import ROLES, ApiToken, User
 
 __all__ = [
+    "ACTION_PRIORITIES",
     "ACTION_STATUSES",
     "ASSIGNMENT_STATUSES",
     "AUDIT_STATUSES",
     "CHECKLIST_STATUSES",
     "DISPUTE_STATUSES",
+    "EMAIL_KINDS",
     "REVISION_KINDS",
     "ROLES",
     "SIGNAL_CODES",
+    "ActionComment",
     "Answer",
     "ApiToken",
     "Assignment",
@@ -53,10 +66,15 @@ __all__ = [
     "ChecklistSection",
     "CorrectiveAction",
     "Dispute",
+    "EmailPreference",
     "Location",
     "Photo",
     "Region",
     "User",
+    "Webhook",
+    "WebhookDelivery",
+    "action_subject",
+    "audit_actions",
     "audit_staff",
     "region_managers",
     "utcnow",

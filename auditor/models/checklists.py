@@ -23,6 +23,9 @@ class Checklist(Base):
     status: Mapped[str] = mapped_column(String(16), default="draft")
     follow_up_days: Mapped[int] = mapped_column(default=14)
     action_threshold: Mapped[float] = mapped_column(default=60.0)
+    # an approval below it (or with a critical failure) alerts the region's managers (§10.7)
+    alert_threshold: Mapped[float] = mapped_column(default=60.0, server_default="60")
+    action_due_days: Mapped[int] = mapped_column(default=14, server_default="14")
     min_minutes: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]

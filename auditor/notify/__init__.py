@@ -22,4 +22,9 @@ def init_app(app: Flask) -> None:
 
 
 # modules whose import registers `@subscriber` handlers and `@task`s (the worker needs them too)
-SUBSCRIBER_MODULES: list[str] = []
+SUBSCRIBER_MODULES: list[str] = [
+    "auditor.notify.webhook_delivery",
+    "auditor.notify.alerts",
+    "auditor.notify.digest",
+    "auditor.notify.dispute_alerts",
+]

@@ -7,17 +7,19 @@ from flask import Flask
 
 from auditor.insights import charts
 from auditor.web import (
+    actions,
     admin,
     admin_assignments,  # noqa: F401  (attaches its routes to admin.bp)
     admin_checklists,
     admin_locations,  # noqa: F401  (attaches its routes to admin.bp)
     admin_users,  # noqa: F401  (attaches its routes to admin.bp)
     auth,
-    disputes,
     calibration,
+    disputes,
     exports,
     home,
     manager,
+    preferences,
     review,
     staff,
 )
@@ -29,7 +31,18 @@ def register_pages(app: Flask) -> None:
     app.register_blueprint(auth.bp)
     app.register_blueprint(home.bp)
     app.register_blueprint(phone_app.bp)
-    for pages in (manager, calibration, review, exports, staff, admin, admin_checklists):
+    pages_in_order = (
+        manager,
+        calibration,
+        review,
+        actions,
+        exports,
+        staff,
+        admin,
+        admin_checklists,
+        preferences,
+    )
+    for pages in pages_in_order:
         app.register_blueprint(pages.bp)
     app.register_blueprint(disputes.bp)  # a lead's store audits, the admin's open disputes
     # a filter, not a macro: tables of a thousand stores print several scores a row

@@ -1,21 +1,18 @@
-"""Reviewing audits and following up corrective actions: the queue, bulk approval, an audit
-with what changed since it was returned, review decisions, answer corrections, actions."""
+"""Reviewing audits: the queue, bulk approval, an audit with what changed since it was returned,
+review decisions, answer corrections (corrective actions: web/actions.py)."""
 
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from auditor import access
-from auditor.audits import actions as corrective_actions
-from auditor.audits import evidence, lifecycle, listing, revisions
+from auditor.audits import lifecycle, listing, revisions
 from auditor.audits import review as reviewing
-from auditor.audits.photos import PhotoLimits
 from auditor.core.errors import DomainError, Invalid, NotFound
 from auditor.core.extensions import db
-from auditor.disputes import listing as disputes
 from auditor.insights import charts
 from auditor.models.trust import SIGNAL_CODES
 from auditor.web.pages import page_of, roles
@@ -113,7 +110,6 @@ def audit(audit_id: uuid.UUID):
         sections={row.section_key: row.score for row in found.section_scores},
         changes=revisions.latest_changes(found) if submits > 1 else None,
         history=history,
-        disputes=disputes.of_audit(db.session, found.id),
         charts=charts,
     )
 
@@ -218,37 +214,3 @@ def _number(raw: str, *, whole: bool) -> int | float:
 def _message(error: DomainError) -> str:
     parts = [m for messages in (error.errors or {}).values() for m in messages]
     return " ".join(parts) or error.detail
-
-
-@bp.get("/actions")
-@roles(*MANAGERS)
-def actions():
-    """Corrective actions in scope, soonest due first, a page at a time."""
-    status = request.args.get("status", "open")
-    stmt = corrective_actions.follow_up_listing(
-        current_user, status if status in ("open", "done") else None
-    )
-    page = page_of(db.session, stmt, PAGE)
-    return render_template("manager/actions.html", items=page.items, status=status, page=page)
-
-
-@bp.post("/actions/<int:action_id>")
-@roles(*MANAGERS)
-def resolve(action_id: int):
-    """Resolve an action with a note and, optionally, an evidence photo."""
-    action = access.get_action_for(db.session, current_user, action_id)
-    upload = request.files.get("photo")
-    data = upload.read() if upload and upload.filename else None
-    limits = PhotoLimits.from_config(current_app.config)
-    storage = current_app.extensions["media"]
-    try:
-        evidence.resolve(
-            db.session, storage, current_user, action, request.form.get("note", ""), data, limits
-        )
-    except DomainError as error:
-        db.session.rollback()
-        flash(_message(error), "error")
-        return redirect(url_for("review.actions"))
-    db.session.commit()
-    flash(f"Resolved: {action.reason}", "info")
-    return redirect(url_for("review.actions"))

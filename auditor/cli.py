@@ -13,6 +13,7 @@ from auditor.core.errors import DomainError
 from auditor.core.extensions import db
 from auditor.demo import dataset
 from auditor.models import ROLES, Location, Region
+from auditor.notify import events
 from auditor.people import accounts
 from auditor.people.passwords import PasswordHashing
 
@@ -95,13 +96,15 @@ def seed_demo(seed, if_empty, audit_count):
         raise click.ClickException("The database is not empty; seed-demo needs an empty one.")
     if audit_count is None:
         audit_count = current_app.config["DEMO_AUDITS"]
-    logins = dataset.seed(
-        db.session,
-        seed,
-        storage=current_app.extensions["media"],
-        audit_count=audit_count,
-        hashing=PasswordHashing.from_config(current_app.config),
-    )
+    # made-up history: no alert mails, webhook deliveries or reminders about it
+    with events.muted():
+        logins = dataset.seed(
+            db.session,
+            seed,
+            storage=current_app.extensions["media"],
+            audit_count=audit_count,
+            hashing=PasswordHashing.from_config(current_app.config),
+        )
     db.session.commit()
     click.echo("Demo data loaded.")
     _print_logins(logins)

@@ -7,7 +7,9 @@ change it announces, and what it enqueues (`queue.after_commit`) runs only after
 """
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 # the events a webhook may subscribe to (DESIGN §10.7)
@@ -30,6 +32,7 @@ EVENT_TYPES = frozenset(WEBHOOK_EVENTS + INTERNAL_EVENTS)
 
 Handler = Callable[[str, dict[str, Any]], None]
 _subscribers: dict[str, list[Handler]] = defaultdict(list)
+_muted: ContextVar[bool] = ContextVar("auditor_events_muted", default=False)
 
 
 def subscriber(*event_types: str) -> Callable[[Handler], Handler]:
@@ -47,9 +50,21 @@ def subscriber(*event_types: str) -> Callable[[Handler], Handler]:
     return register
 
 
+@contextmanager
+def muted() -> Iterator[None]:
+    """Publish nothing inside: seeding the demo's made-up history mails and calls nobody."""
+    token = _muted.set(True)
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
 def publish(event_type: str, **refs: Any) -> None:
     """Announce an event inside the current transaction: every subscriber runs now."""
     if event_type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {event_type!r}")
+    if _muted.get():
+        return
     for handler in list(_subscribers.get(event_type, ())):
         handler(event_type, refs)

@@ -1,7 +1,9 @@
 // What every app page does on load: register the service worker, show the connection and
 // the outbox count, and send the outbox on page load, `online`, visibility and Background Sync.
+// The header says what the last try met (no connection, server trouble, online), "N items
+// sent" shows where it can be seen, and "Log in again" while anything waits for a login.
 import { session } from './api.js';
-import { announce } from './ui.js';
+import { announce, userId } from './ui.js';
 
 const store = globalThis.AuditorStore;
 const outbox = globalThis.AuditorOutbox;
@@ -35,63 +37,95 @@ function showNetwork(report) {
   const line = document.getElementById('net');
   if (!line) return;
   let text = navigator.onLine ? 'Online' : 'Offline: saving on this phone';
-  if (navigator.onLine && report && report.offline) text = 'No server: saving on this phone';
+  // a 5xx or a request that never got its answer is no "Online"
+  if (navigator.onLine && report && report.trouble) text = 'Server trouble: saving on this phone';
+  else if (navigator.onLine && report && report.offline) text = 'No server: saving on this phone';
   line.textContent = text;
   line.dataset.state = text === 'Online' ? 'online' : 'offline';
 }
 
+let sentTimer = null;
+
+/** "N items sent", visible for a while (and announced), whichever page or worker sent them. */
+function showSent(count) {
+  const line = document.getElementById('sent-line');
+  announce(`${count} item${count === 1 ? '' : 's'} sent.`);
+  if (!line) return;
+  line.textContent = `${count} item${count === 1 ? '' : 's'} sent`;
+  line.hidden = false;
+  clearTimeout(sentTimer);
+  sentTimer = setTimeout(() => (line.hidden = true), 15000);
+}
+
+/** The outbox count of this user's visits, and "Log in again" while any waits for a login. */
 async function showCount() {
+  const items = await store.itemsOf(userId());
   const badge = document.getElementById('outbox-count');
-  if (!badge) return;
-  const items = await store.outboxItems();
-  const audits = new Set(items.map((item) => item.audit));
-  badge.textContent = audits.size ? String(audits.size) : '';
-  badge.hidden = !audits.size;
-  const failed = items.some((item) => item.state === 'failed' || item.state === 'auth');
-  badge.dataset.state = failed ? 'failed' : 'waiting';
+  if (badge) {
+    const audits = new Set(items.map((item) => item.audit));
+    badge.textContent = audits.size ? String(audits.size) : '';
+    badge.hidden = !audits.size;
+    const failed = items.some((item) => item.state === 'failed' || item.state === 'auth');
+    badge.dataset.state = failed ? 'failed' : 'waiting';
+  }
+  const banner = document.getElementById('relogin');
+  const auth = await store.getSession(userId());
+  if (banner) banner.hidden = !!auth && !items.some((item) => item.state === 'auth');
 }
 
 /** Run `callback` whenever drafts or the outbox change, in this page or any other. */
 export function onChange(callback) {
   if (!globalThis.BroadcastChannel) return;
-  new BroadcastChannel(store.CHANNEL).addEventListener('message', () => callback());
+  new BroadcastChannel(store.CHANNEL).addEventListener('message', (event) => {
+    if (!event.data || event.data.type !== 'report') callback();
+  });
+}
+
+/** The outbox's report of a pass made anywhere (this page's timer, another page, the worker). */
+function onReport(callback) {
+  if (!globalThis.BroadcastChannel) return;
+  new BroadcastChannel(store.CHANNEL).addEventListener('message', (event) => {
+    if (event.data && event.data.type === 'report') callback(event.data.report);
+  });
 }
 
 /** Send what is waiting now; answers the outbox's report. */
 export async function sendNow() {
   await session();
   const report = await outbox.flush({ force: true });
-  showNetwork(report);
   // busy: another page or the service worker is sending; ask for a sync all the same, so
   // what it cannot send still goes once this page is closed
   if (report.waiting || report.busy) await registerSync();
-  if (report.sent) announce(`${report.sent} item${report.sent === 1 ? '' : 's'} sent.`);
-  return report;
+  return report; // shown from its broadcast, like every pass's
 }
 
 function warmPagesOnce(auth) {
   const worker = navigator.serviceWorker && navigator.serviceWorker.controller;
-  if (!worker || !auth || sessionStorage.getItem('warmed') === auth.token) return;
+  // which login warmed them, without the token itself: no token ever sits in Web Storage
+  const login = auth && `${auth.user.id}:${auth.expiresAt}`;
+  if (!worker || !auth || sessionStorage.getItem('warmed') === login) return;
   worker.postMessage({ type: 'warm' }); // every page, cached for offline with this login
-  sessionStorage.setItem('warmed', auth.token);
+  sessionStorage.setItem('warmed', login);
 }
 
 export function boot() {
   registerWorker();
   showNetwork();
-  showCount();
   onChange(showCount);
+  onReport((report) => {
+    showNetwork(report);
+    if (report.sent) showSent(report.sent);
+  });
   window.addEventListener('online', () => sendNow());
   window.addEventListener('offline', () => showNetwork());
+  window.addEventListener('auditor:login-needed', () => showCount());
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible') sendNow();
   });
   document.getElementById('reload')?.addEventListener('click', () => window.location.reload());
   session().then((auth) => {
     warmPagesOnce(auth);
-    if (!auth) {
-      document.getElementById('relogin').hidden = false;
-    }
+    showCount();
   });
   return sendNow();
 }

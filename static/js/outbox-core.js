@@ -3,11 +3,16 @@
  * A visit queues its audit (PUT), photo removals, photos, then the submit; each audit's items
  * go one after another, and one that cannot go holds back the rest of that audit only. The
  * client-made UUIDs make every retry safe: the server answers a repeat with the same result.
- * Network errors, 408, 429 and 5xx wait and retry with exponential backoff; 401 waits for a
- * new login; other 4xx fail with the server's message, and the auditor retries or deletes.
- * A 409 is checked against the server: an audit already submitted with everything queued
- * here is done (an earlier submit got through but its answer was lost); anything else is
- * a real conflict and shows as failed.
+ * Network errors, 408, 429 and 5xx wait and retry with exponential backoff; only tries the
+ * timer makes grow it (a page load, "Send now", `online` or any request that went through
+ * mean conditions changed, and must not push the next try further off); no answer at all
+ * looks again within seconds. Every request has a timeout, so a server that accepts and
+ * never answers cannot hold the outbox. 401 drops the token and waits for a new login;
+ * other 4xx fail with the server's message, and the auditor retries or deletes. A 409 is
+ * checked against the server: an audit that holds exactly what was queued here is done
+ * (an earlier submit got through but its answer was lost); anything else is a conflict,
+ * kept with both versions' differences for the auditor to settle (outbox-diff.js).
+ * Each item goes under its own auditor's token (a shared phone).
  *
  * A classic script like store.js: the pages and the service worker (Background Sync) both
  * send. Web Locks keep two of them from sending at once where the browser has them.
@@ -16,29 +21,43 @@
   'use strict';
 
   const store = () => root.AuditorStore;
-  const BASE_DELAY_MS = 2000;
-  const MAX_DELAY_MS = 10 * 60 * 1000;
   const LOCK = 'auditor-outbox';
+  // the backoff's first step and its cap; with no answer at all, look again this soon at the
+  // latest; a request's timeout, plus the time its body takes to upload at the rate below
+  const DEFAULTS = { baseMs: 2000, maxMs: 600000, offlineMaxMs: 8000, timeoutMs: 30000, bytesPerSecond: 25000 };
   let timer = null;
+  let kicked = 0;
 
-  function delayFor(attempts, retryAfter) {
+  /** The outbox's clock; a test may shorten it with globalThis.AUDITOR_OUTBOX_CONFIG. */
+  const config = () => ({ ...DEFAULTS, ...(root.AUDITOR_OUTBOX_CONFIG || {}) });
+
+  function delayFor(step, retryAfter, offline) {
+    const { baseMs, maxMs, offlineMaxMs } = config();
     if (retryAfter > 0) return retryAfter * 1000;
-    const delay = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** Math.min(attempts - 1, 16));
-    return Math.round(delay * (0.5 + Math.random() / 2)); // jitter: phones do not retry in step
+    const delay = Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(step, 1) - 1, 16));
+    const jittered = Math.round(delay * (0.5 + Math.random() / 2)); // phones do not retry in step
+    // no answer is the connection, not a server asking for room: trying costs it nothing
+    return offline ? Math.min(offlineMaxMs, jittered) : jittered;
   }
 
   async function send(method, path, token, body, type) {
     const headers = { Authorization: `Bearer ${token}` };
     if (type) headers['Content-Type'] = type;
-    let response;
+    const { timeoutMs, bytesPerSecond } = config();
+    const size = (body && (body.size || body.length)) || 0;
+    const controller = new AbortController();
+    const timeout = setTimeout(() => controller.abort(), timeoutMs + (1000 * size) / bytesPerSecond);
     try {
-      response = await fetch(path, { method, headers, body, credentials: 'omit', cache: 'no-store' });
+      const init = { method, headers, body, credentials: 'omit', cache: 'no-store', signal: controller.signal };
+      const response = await fetch(path, init);
+      const kind = response.headers.get('Content-Type') || '';
+      const data = kind.includes('json') ? await response.json().catch(() => null) : null;
+      return { status: response.status, data, retryAfter: Number(response.headers.get('Retry-After')) || 0 };
     } catch (error) {
-      return { status: 0, data: null, retryAfter: 0 };
+      return { status: 0, data: null, retryAfter: 0, stalled: controller.signal.aborted };
+    } finally {
+      clearTimeout(timeout);
     }
-    const kind = response.headers.get('Content-Type') || '';
-    const data = kind.includes('json') ? await response.json().catch(() => null) : null;
-    return { status: response.status, data, retryAfter: Number(response.headers.get('Retry-After')) || 0 };
   }
 
   /** The server's problem as one line: its detail and what each field needs. */
@@ -54,11 +73,15 @@
   function classify(item, result, okStatuses) {
     const { status } = result;
     if (okStatuses.includes(status)) return { outcome: 'done' };
+    if (status === 0 && result.stalled) {
+      return { outcome: 'offline', trouble: true, message: 'The server did not answer in time.' };
+    }
     if (status === 0) return { outcome: 'offline', message: 'No connection to the server yet.' };
     if (status === 401) return { outcome: 'auth', message: 'Log in again to send this.' };
     if (status === 408 || status === 429 || status >= 500) {
       return {
         outcome: 'retry',
+        trouble: status !== 429,
         message: `The server could not take it yet (${status}).`,
         retryAfter: result.retryAfter,
       };
@@ -103,27 +126,14 @@
     }
   }
 
-  /** A 409 on a visit: done if the server holds it submitted with everything queued here. */
+  /** A 409 on a visit: done if the server holds it submitted with exactly what was queued. */
   async function resolveConflict(item, chain, token, conflict) {
     const result = await send('GET', `/api/v1/audits/${item.audit}`, token);
     if (result.status === 0 || result.status >= 500) {
-      return { outcome: 'offline', message: 'No connection to the server yet.' };
+      return { ...classify(item, result, []), outcome: 'offline' };
     }
     if (result.status !== 200) return { outcome: 'failed', message: conflict.message };
-    const audit = result.data;
-    const closed = audit.status === 'submitted' || audit.status === 'approved';
-    const theirs = new Set(audit.photos.map((photo) => photo.uuid));
-    const complete = chain
-      .filter((other) => other.kind === 'photo')
-      .every((other) => theirs.has(other.photo));
-    if (closed && chain.some((other) => other.kind === 'submit') && complete) {
-      return { outcome: 'already' };
-    }
-    const message = closed
-      ? `Conflict: the server holds this audit as ${audit.status} without everything queued ` +
-        'here. Export the outbox and tell your manager.'
-      : `Conflict: ${conflict.message}`;
-    return { outcome: 'failed', message };
+    return root.AuditorDiff.verdict(chain, result.data, conflict.message);
   }
 
   /** Record an item's new state; false when it was deleted meanwhile (it stays deleted). */
@@ -141,12 +151,13 @@
     const draft = await store().getDraft(item.audit);
     if (!draft || draft.status !== 'queued') return;
     const sent = (await store().getMeta('sent')) || [];
-    sent.unshift({ uuid: draft.uuid, title: item.title, at: new Date().toISOString() });
+    const at = new Date().toISOString();
+    sent.unshift({ uuid: draft.uuid, userId: item.userId, title: item.title, at });
     await store().setMeta('sent', sent.slice(0, 20));
     await store().deleteDraft(draft.uuid);
   }
 
-  async function handle(item, items, session, gone) {
+  async function handle(item, items, session, gone, force) {
     const chain = items.filter(
       (other) => other.audit === item.audit && store().VISIT_KINDS.includes(other.kind),
     );
@@ -166,21 +177,42 @@
       return result;
     }
     if (result.outcome === 'retry' || result.outcome === 'offline') {
-      item.attempts = (item.attempts || 0) + 1;
-      item.nextAt = Date.now() + delayFor(item.attempts, result.retryAfter);
+      item.attempts = (item.attempts || 0) + 1; // every try is counted and shown ...
+      if (!force) item.step = (item.step || 0) + 1; // ... only the timer's grow the backoff
+      item.waitKind = result.outcome;
+      item.nextAt = Date.now() + delayFor(item.step || 1, result.retryAfter, result.outcome === 'offline');
       return (await mark(item, 'waiting', result.message)) ? result : { outcome: 'gone' };
     }
+    if (result.outcome === 'auth') await store().dropSession(item.userId, session.token);
+    item.conflict = result.conflict || null;
     const state = result.outcome === 'auth' ? 'auth' : 'failed';
     return (await mark(item, state, result.message)) ? result : { outcome: 'gone' };
   }
 
+  /** Whether an item may go in this pass. */
+  function due(item, force, connected) {
+    // a request that just went through says the connection is back
+    return force || !(item.nextAt > Date.now()) || (connected && item.waitKind === 'offline');
+  }
+
+  function tally(report, item, result) {
+    if (result.trouble) report.trouble = true;
+    if (result.outcome === 'retry' || result.outcome === 'offline') {
+      report.waiting += 1;
+      report.next = Math.min(report.next, item.nextAt);
+      report.offline = result.outcome === 'offline'; // the rest would fail alike: stop here
+    } else {
+      report.failed += 1;
+    }
+  }
+
   /** One pass over the queue in order; answers what happened and when to look again. */
-  async function pass(force) {
+  async function pass(force, state) {
     const items = await store().outboxItems();
-    const session = await store().getMeta('session');
+    const sessions = new Map(); // each auditor's token, read once a pass
     const held = new Set();
     const gone = new Set();
-    const report = { sent: 0, waiting: 0, failed: 0, next: Infinity, offline: false };
+    const report = { sent: 0, waiting: 0, failed: 0, next: Infinity, offline: false, trouble: false };
     for (const queued of items) {
       if (gone.has(queued.id)) continue;
       // read again: while this pass sent the items before it, the auditor may have deleted
@@ -196,33 +228,31 @@
         report.waiting += 1;
         continue;
       }
-      if (!force && item.nextAt > Date.now()) {
+      if (!due(item, force, state.connected)) {
         held.add(item.audit);
         report.waiting += 1;
         report.next = Math.min(report.next, item.nextAt);
         continue;
       }
-      if (!session || session.user.id !== item.userId) {
+      if (!sessions.has(item.userId)) sessions.set(item.userId, await store().getSession(item.userId));
+      const session = sessions.get(item.userId);
+      if (!session) {
         await mark(item, 'auth', 'Log in as the auditor who made this to send it.');
         held.add(item.audit);
         report.failed += 1;
         continue;
       }
       if (!(await mark(item, 'sending'))) continue;
-      const result = await handle(item, items, session, gone);
+      const result = await handle(item, items, session, gone, force);
       if (result.outcome === 'gone') continue; // deleted while it was being sent
+      if (result.outcome === 'auth') sessions.set(item.userId, null); // that token is dead
       if (result.outcome === 'done' || result.outcome === 'already') {
         report.sent += 1;
+        state.connected = true;
         continue;
       }
       held.add(item.audit);
-      if (result.outcome === 'retry' || result.outcome === 'offline') {
-        report.waiting += 1;
-        report.next = Math.min(report.next, item.nextAt);
-        report.offline = result.outcome === 'offline'; // the rest would fail alike: stop here
-      } else {
-        report.failed += 1;
-      }
+      tally(report, item, result);
     }
     return report;
   }
@@ -236,24 +266,32 @@
     }
   }
 
+  /** Tell every page what the last pass did (the timer's passes have no page to answer). */
+  function publish(report) {
+    if (!root.BroadcastChannel) return;
+    const channel = new BroadcastChannel(store().CHANNEL);
+    channel.postMessage({ type: 'report', report });
+    channel.close();
+  }
+
   async function run(force) {
-    let report = await pass(force);
+    const state = { connected: false };
+    let report = await pass(force, state);
     while (report.sent > 0) {
-      const again = await pass(false); // anything queued meanwhile
-      if (again.sent === 0) {
-        report = { ...again, sent: report.sent };
-        break;
-      }
+      const again = await pass(false, state); // anything queued meanwhile
       report = { ...again, sent: report.sent + again.sent };
+      if (again.sent === 0) break;
     }
     schedule(report.next);
     store().notify('outbox');
+    publish(report);
     return report;
   }
 
   /**
-   * Send what can go now. `force` ignores the backoff: a page load, `online`, the page coming
-   * back into view, Background Sync and the retry button all mean conditions changed.
+   * Send what can go now. `force` ignores the backoff (and does not grow it): a page load,
+   * `online`, the page coming back into view, Background Sync, a request that went through
+   * and the retry button all mean conditions changed.
    */
   async function flush({ force = false } = {}) {
     const locks = root.navigator && root.navigator.locks;
@@ -264,16 +302,8 @@
   }
 
   function common(audit, userId, title) {
-    return {
-      audit,
-      userId,
-      title,
-      state: 'waiting',
-      attempts: 0,
-      nextAt: 0,
-      message: '',
-      createdAt: new Date().toISOString(),
-    };
+    const createdAt = new Date().toISOString();
+    return { audit, userId, title, state: 'waiting', attempts: 0, nextAt: 0, message: '', createdAt };
   }
 
   /**
@@ -303,14 +333,32 @@
     await store().addItems([{ ...item, label: 'Follow-up answers' }]);
   }
 
-  /** Send one item again now, whatever its state. */
+  /** A request of the app just went through: what waits for the server may go now. */
+  async function kick() {
+    if (Date.now() - kicked < 2000) return null; // one nudge for a burst of reads
+    kicked = Date.now();
+    if (!(await store().outboxItems()).some((item) => item.state === 'waiting')) return null;
+    return flush({ force: true });
+  }
+
+  /** Send one item again now, whatever its state ("Keep mine" of a conflict too). */
   async function retry(id) {
     const item = await store().getItem(id);
     if (!item) return null;
     item.attempts = 0;
+    item.step = 0;
     item.nextAt = 0;
+    item.conflict = null;
     await mark(item, 'waiting', '');
     return flush({ force: true });
+  }
+
+  /** "Take the server's": drop this phone's version of a visit, its draft and photos. */
+  async function discardVisit(audit) {
+    for (const item of await store().outboxItems()) {
+      if (item.audit === audit && store().VISIT_KINDS.includes(item.kind)) await store().deleteItem(item.id);
+    }
+    await store().deleteDraft(audit);
   }
 
   /** Drop one item; a visit left with nothing queued becomes an editable draft again. */
@@ -328,10 +376,12 @@
     }
   }
 
-  /** After a new login: items that waited for one may go again. */
-  async function resumeAuth() {
+  /** After a new login of `userId`: their items that waited for one may go again. */
+  async function resumeAuth(userId) {
     for (const item of await store().outboxItems()) {
-      if (item.state === 'auth') await mark(item, 'waiting', '');
+      if (item.state === 'auth' && (userId === undefined || item.userId === userId)) {
+        await mark(item, 'waiting', '');
+      }
     }
   }
 
@@ -341,6 +391,8 @@
     enqueuePostVisit,
     retry,
     remove,
+    discardVisit,
+    kick,
     resumeAuth,
     describe,
   };

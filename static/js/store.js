@@ -1,4 +1,4 @@
-/* IndexedDB for the phone app: settings, drafts, photos and the outbox.
+/* IndexedDB for the phone app: settings, tokens, drafts, photos and the outbox.
  *
  * A classic script (no import/export) because both the pages and the service worker load it
  * (a service worker built with workbox-sw cannot be a module); it needs the vendored idb UMD
@@ -57,6 +57,60 @@
     await (await open()).delete('meta', key);
   }
 
+  /* Tokens, one per user (a shared phone: issue 11). `session` is the pages' own login, the
+   * one the app reads with; `sessions` holds each user's, so the outbox sends every item
+   * under its own auditor's token. Read and written in one transaction each. */
+  async function sessionsTx(change) {
+    const db = await open();
+    const tx = db.transaction('meta', 'readwrite');
+    const row = await tx.store.get('sessions');
+    const sessions = (row && row.value) || {};
+    const current = ((await tx.store.get('session')) || {}).value;
+    const result = change(sessions, current);
+    await tx.store.put({ key: 'sessions', value: sessions });
+    if (result && result.current !== undefined) {
+      if (result.current) await tx.store.put({ key: 'session', value: result.current });
+      else await tx.store.delete('session');
+    }
+    await tx.done;
+  }
+
+  /** A user's session {token, expiresAt, user}, or null. */
+  async function getSession(userId) {
+    const sessions = (await getMeta('sessions')) || {};
+    if (sessions[userId]) return sessions[userId];
+    const current = await getMeta('session');
+    return current && current.user.id === userId ? current : null;
+  }
+
+  /** Keep a new login's session, as the pages' own and as its user's. */
+  async function setSession(session) {
+    await sessionsTx((sessions) => {
+      sessions[session.user.id] = session;
+      return { current: session };
+    });
+  }
+
+  /** Forget a user's token, once the server refused it (a newer one of theirs stays). */
+  async function dropSession(userId, token) {
+    await sessionsTx((sessions, current) => {
+      if (sessions[userId] && sessions[userId].token === token) delete sessions[userId];
+      const mine = current && current.user.id === userId && current.token === token;
+      return mine ? { current: null } : null;
+    });
+  }
+
+  /** Keep only the tokens still needed: `userId`'s, and those of users with items queued. */
+  async function pruneSessions(userId) {
+    const owners = new Set((await outboxItems()).map((item) => item.userId));
+    await sessionsTx((sessions) => {
+      for (const id of Object.keys(sessions)) {
+        if (Number(id) !== userId && !owners.has(Number(id))) delete sessions[id];
+      }
+      return null;
+    });
+  }
+
   async function getDraft(uuid) {
     return (await open()).get('drafts', uuid);
   }
@@ -107,6 +161,11 @@
 
   async function outboxItems() {
     return (await open()).getAll('outbox'); // by id: the order they were queued in
+  }
+
+  /** One user's items: the pages show, count, export and delete no one else's. */
+  async function itemsOf(userId) {
+    return (await outboxItems()).filter((item) => item.userId === userId);
   }
 
   async function getItem(id) {
@@ -171,6 +230,10 @@
     getMeta,
     setMeta,
     deleteMeta,
+    getSession,
+    setSession,
+    dropSession,
+    pruneSessions,
     getDraft,
     putDraft,
     listDrafts,
@@ -180,6 +243,7 @@
     putPhoto,
     deletePhoto,
     outboxItems,
+    itemsOf,
     getItem,
     addItems,
     replaceVisitItems,

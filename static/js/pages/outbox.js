@@ -1,7 +1,9 @@
-// The outbox page (/app/outbox): every waiting item with its state, retry and delete, and
-// the whole outbox exported to a file as a last resort.
+// The outbox page (/app/outbox): every waiting item of this user with its state, retry and
+// delete, a conflict's two versions with the choice between them, and this user's outbox
+// exported to a file as a last resort. Another user's items on a shared phone are never shown.
 import { boot, onChange, sendNow } from '../app.js';
-import { announce, el, fill, formatDateTime } from '../ui.js';
+import { conflictPanel } from '../conflict.js';
+import { announce, el, fill, formatDateTime, userId } from '../ui.js';
 
 const store = globalThis.AuditorStore;
 const outbox = globalThis.AuditorOutbox;
@@ -37,22 +39,27 @@ function itemRow(item) {
   );
 }
 
+async function card(group) {
+  const conflicted = group.find((item) => item.conflict);
+  const draft = conflicted ? await store.getDraft(group[0].audit) : null;
+  return el(
+    'li',
+    { class: 'card' },
+    el('h2', { class: 'h3' }, group[0].title),
+    el('p', { class: 'meta' }, `Queued ${formatDateTime(group[0].createdAt)}`),
+    el('ol', { class: 'items' }, group.map(itemRow)),
+    conflicted ? conflictPanel(conflicted, draft) : null,
+  );
+}
+
 async function show() {
-  const items = await store.outboxItems();
+  const items = await store.itemsOf(userId());
   const groups = new Map();
   for (const item of items) {
     if (!groups.has(item.audit)) groups.set(item.audit, []);
     groups.get(item.audit).push(item);
   }
-  const cards = [...groups.values()].map((group) =>
-    el(
-      'li',
-      { class: 'card' },
-      el('h2', { class: 'h3' }, group[0].title),
-      el('p', { class: 'meta' }, `Queued ${formatDateTime(group[0].createdAt)}`),
-      el('ol', { class: 'items' }, group.map(itemRow)),
-    ),
-  );
+  const cards = await Promise.all([...groups.values()].map(card));
   fill(document.getElementById('queue'), cards.length ? cards : [el('li', { class: 'empty' }, 'Nothing waiting: everything has been sent.')]);
 }
 
@@ -65,9 +72,9 @@ function dataUrl(blob) {
   });
 }
 
-/** Everything waiting, with drafts and photos, as one JSON file the auditor can hand over. */
+/** This user's waiting items, drafts and photos, as one JSON file the auditor can hand over. */
 async function exportAll() {
-  const items = await store.outboxItems();
+  const items = await store.itemsOf(userId());
   const audits = [...new Set(items.map((item) => item.audit))];
   const drafts = (await Promise.all(audits.map((uuid) => store.getDraft(uuid)))).filter(Boolean);
   const photos = [];

@@ -1,4 +1,5 @@
-// My visits: drafts on this phone, planned visits, an unplanned visit at a chosen store.
+// My visits: drafts on this phone (a queued one the server refused says why), planned
+// visits, an unplanned visit at a chosen store.
 import { get, getAll } from '../api.js';
 import { boot, onChange } from '../app.js';
 import { reviewOf, startVisit } from '../drafts.js';
@@ -19,35 +20,49 @@ function answeredCount(draft) {
   return `${done.length} of ${keys.length} answered`;
 }
 
+/** Why a queued visit is not going, or null while it simply waits (its first stuck item). */
+function failureOf(draft, items) {
+  const stuck = items.find((item) => item.audit === draft.uuid && (item.state === 'failed' || item.state === 'auth'));
+  return stuck ? stuck.message || 'The server refused it.' : null;
+}
+
+function draftCard(draft, items) {
+  const queued = draft.status === 'queued';
+  const failure = queued ? failureOf(draft, items) : null;
+  const discard = el('button', { type: 'button', class: 'small danger' }, 'Discard');
+  discard.addEventListener('click', async () => {
+    const sure = window.confirm(`Discard the visit at ${draft.location.name} and its photos?`);
+    if (sure) await store.deleteDraft(draft.uuid);
+  });
+  let state = answeredCount(draft);
+  if (queued) state = failure ? 'not sent' : 'waiting to send';
+  return el(
+    'li',
+    { class: 'card' },
+    el('h3', {}, draft.location.name),
+    el(
+      'p',
+      { class: 'meta' },
+      `${draft.kind === 'returned' ? 'Returned audit' : 'Started'} ${formatDateTime(draft.startedAt)} · `,
+      state,
+    ),
+    // a visit the server refused says so here, not "waiting to send" (issue 11)
+    failure ? el('p', { class: 'failure', role: 'alert' }, `Not sent: ${failure}`) : null,
+    el(
+      'div',
+      { class: 'row' },
+      queued
+        ? el('a', { class: 'button secondary', href: '/app/outbox' }, 'See the outbox')
+        : el('a', { class: 'button primary', href: `/app/audit?id=${draft.uuid}` }, 'Continue'),
+      queued ? null : discard,
+    ),
+  );
+}
+
 async function showDrafts() {
   const drafts = await store.listDrafts(userId());
-  const cards = drafts.map((draft) => {
-    const queued = draft.status === 'queued';
-    const discard = el('button', { type: 'button', class: 'small danger' }, 'Discard');
-    discard.addEventListener('click', async () => {
-      const sure = window.confirm(`Discard the visit at ${draft.location.name} and its photos?`);
-      if (sure) await store.deleteDraft(draft.uuid);
-    });
-    return el(
-      'li',
-      { class: 'card' },
-      el('h3', {}, draft.location.name),
-      el(
-        'p',
-        { class: 'meta' },
-        `${draft.kind === 'returned' ? 'Returned audit' : 'Started'} ${formatDateTime(draft.startedAt)} · `,
-        queued ? 'waiting to send' : answeredCount(draft),
-      ),
-      el(
-        'div',
-        { class: 'row' },
-        queued
-          ? el('a', { class: 'button secondary', href: '/app/outbox' }, 'See the outbox')
-          : el('a', { class: 'button primary', href: `/app/audit?id=${draft.uuid}` }, 'Continue'),
-        queued ? null : discard,
-      ),
-    );
-  });
+  const items = await store.itemsOf(userId());
+  const cards = drafts.map((draft) => draftCard(draft, items));
   fill(document.getElementById('drafts'), cards.length ? cards : [el('li', { class: 'empty' }, 'No visit in progress.')]);
   return drafts;
 }
@@ -191,7 +206,8 @@ async function showRejected() {
 }
 
 async function showSent() {
-  const sent = (await store.getMeta('sent')) || [];
+  // this user's only (entries from before a user was noted are shown to nobody)
+  const sent = ((await store.getMeta('sent')) || []).filter((s) => s.userId === userId());
   const items = sent.slice(0, 5).map((s) => el('li', {}, `${s.title}: sent ${formatDateTime(s.at)}`));
   fill(document.getElementById('sent'), items.length ? items : [el('li', { class: 'empty' }, 'Nothing yet.')]);
 }

@@ -22,6 +22,7 @@ workbox.setConfig({ modulePathPrefix: SHELL.workbox, debug: false });
 importScripts(
   versioned('/static/vendor/idb/umd.js'),
   versioned('/static/js/store.js'),
+  versioned('/static/js/outbox-diff.js'),
   versioned('/static/js/outbox-core.js'),
 );
 

@@ -3,5 +3,6 @@ answers), the photos of an audit, planned visits (assignments and plans), and co
 with their evidence.
 
 Takes audits already loaded and locked by `auditor.access`; imports `core`, `models`,
-`checklists`, `org` and `photos`, never a face (`api`, `web`) or the request.
+`checklists`, `org`, `photos` and `notify.events` (to announce what happened), never a face
+(`api`, `web`) or the request.
 """

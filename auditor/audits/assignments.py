@@ -11,6 +11,7 @@ from auditor import access
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid, NotFound
 from auditor.models import Assignment, Checklist, User
+from auditor.notify.events import publish
 
 
 def _published(session: Session, checklist_id: int) -> Checklist:
@@ -52,6 +53,7 @@ def create(session: Session, planner: User, data: Mapping[str, Any]) -> Assignme
         location_id=location.id,
         auditor_id=data["auditor_id"],
     )
+    publish("assignment.created", assignment_id=assignment.id)
     return assignment
 
 

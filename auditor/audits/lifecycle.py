@@ -32,6 +32,7 @@ from auditor.checklists import scoring, versions
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid
 from auditor.models import Assignment, Audit, Checklist, Location, User, utcnow
+from auditor.notify.events import publish
 from auditor.org.geo import PROOF_OF_VISIT_M, haversine_m
 
 EDITABLE = ("draft", "returned")
@@ -226,6 +227,7 @@ def submit(session: Session, auditor: User, audit: Audit) -> Audit:
         score=audit.score_overall,
         revision=revision.number,
     )
+    publish("audit.submitted", audit_id=audit.id)
     return audit
 
 

@@ -23,6 +23,7 @@ from auditor.checklists import scoring
 from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid
 from auditor.models import Audit, User, utcnow
+from auditor.notify.events import publish
 
 DECISIONS = ("approve", "return", "reject")
 STATUS_AFTER = {"approve": "approved", "return": "returned", "reject": "rejected"}
@@ -88,6 +89,7 @@ def review(
         actions.raise_for(session, audit, definition, rescore(audit, definition))
     detail = {"note": note, "questions": notes} if notes else {"note": note}
     audit_log.record(session, reviewer, f"audit.{audit.status}", "audit", audit.id, **detail)
+    publish(f"audit.{audit.status}", audit_id=audit.id)  # approved, returned or rejected
     return audit
 
 

@@ -11,7 +11,7 @@ import datetime
 import functools
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -202,3 +202,8 @@ def recover_interrupted(lease_seconds: float | None = None) -> int:
         huey.enqueue(job)
         recovered += 1
     return recovered
+
+
+def app_config() -> Mapping[str, Any]:
+    """The configuration of the app jobs run in (the worker's, or the app created last)."""
+    return _state["app"].config

@@ -210,14 +210,27 @@ def visible_questions(definition: Mapping, answers: Mapping[str, Answer]) -> set
 # --- audit scores ----------------------------------------------------------------------------
 
 
-def _question_result(question: Mapping, answer: Answer | None, visible: set[str]) -> QuestionResult:
+def _question_result(
+    question: Mapping, answer: Answer | None, visible: set[str], memo: dict | None = None
+) -> QuestionResult:
     if question["key"] not in visible or not _given(answer):
         return NOT_SCORED  # hidden, N/A or pending
-    score = question_score(question, answer.value)
-    if score is None:
-        return NOT_SCORED  # text
+    value = answer.value
+    if memo is not None:
+        # the value's type is part of the key: true == 1 == 1.0 in Python, not in a checklist
+        key = (question["key"], value.__class__, value)
+        try:
+            found = memo.get(key)
+        except TypeError:  # a list or an object: not hashable, so not remembered
+            found, memo = None, None
+        if found is not None:
+            return found
+    score = question_score(question, value)
     weight = float(question["weight"])
-    return QuestionResult(score=score, earned=weight * score, possible=weight)
+    result = NOT_SCORED if score is None else QuestionResult(score, weight * score, weight)
+    if memo is not None:
+        memo[key] = result
+    return result
 
 
 def _section_score(section: Mapping, results: Mapping[str, QuestionResult]) -> float | None:
@@ -251,11 +264,18 @@ def _critical_failed(definition: Mapping, results: Mapping[str, QuestionResult])
     )
 
 
-def score_audit(definition: Mapping, answers: Mapping[str, Answer]) -> AuditScore:
-    """Score an audit per DESIGN §3; ValueError if a scored answer has an invalid value."""
+def score_audit(
+    definition: Mapping, answers: Mapping[str, Answer], *, memo: dict | None = None
+) -> AuditScore:
+    """Score an audit per DESIGN §3; ValueError if a scored answer has an invalid value.
+
+    `memo`: a dict the caller keeps while scoring many audits under one definition (what-if):
+    each question's result for a value is then computed once. Never share it between
+    definitions.
+    """
     visible = visible_questions(definition, answers)
     results = {
-        question["key"]: _question_result(question, answers.get(question["key"]), visible)
+        question["key"]: _question_result(question, answers.get(question["key"]), visible, memo)
         for _section, question in _questions(definition)
     }
     sections = {s["key"]: _section_score(s, results) for s in definition["sections"]}

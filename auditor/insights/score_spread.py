@@ -34,16 +34,21 @@ def band_of(score) -> object:
     return case(*((score < 10 * (band + 1), band) for band in range(BANDS - 1)), else_=BANDS - 1)
 
 
-def spread_statement(scope: Scope, start: datetime, end: datetime) -> Select:
-    """Rows (auditor id, band, own count, peers' count) over the auditors' shared locations."""
+def _cells(scope: Scope, start: datetime, end: datetime):
+    """Counts per (location, auditor, band) of the approved audits in scope and window."""
     score = Audit.score_overall
     band = band_of(score).label("band")
-    cells = (
+    return (
         select(Audit.location_id, Audit.auditor_id, band, func.count().label("c"))
         .where(*approved_filters(scope, start, end), score.is_not(None))
         .group_by(Audit.location_id, Audit.auditor_id, band)
         .cte("cells")
     )
+
+
+def spread_statement(scope: Scope, start: datetime, end: datetime) -> Select:
+    """Rows (auditor id, band, own count, peers' count) over the auditors' shared locations."""
+    cells = _cells(scope, start, end)
     pairs = (
         select(
             cells.c.location_id,

@@ -792,3 +792,25 @@ def test_a_better_answer_never_lowers_a_score(audit, data):
         assert high.overall >= low.overall
     if low.sections[section_key] is not None:
         assert high.sections[section_key] >= low.sections[section_key]
+
+
+def test_a_memo_kept_across_audits_changes_no_score():
+    """What-if scores thousands of audits under one definition with a memo of question
+    results: the same scores as without, and a value's type still counts (true is not 1)."""
+    definition = checklist(
+        sec("s", q("yes", "yes_no"), q("scale", "scale"), q("seconds", "numeric", allow_na=True))
+    )
+    memo: dict = {}
+    cases = [
+        {"yes": Answer(True), "scale": Answer(3), "seconds": Answer(25)},
+        {"yes": Answer(False), "scale": Answer(5), "seconds": Answer(45.0)},
+        {"yes": Answer(True), "scale": Answer(1), "seconds": Answer(None, na=True)},
+        {"yes": Answer(True), "scale": Answer(3), "seconds": Answer(25)},
+    ]
+    for answers in cases:
+        assert score_audit(definition, answers, memo=memo) == score_audit(definition, answers)
+    assert memo  # it was used
+    with pytest.raises(ValueError, match="whole number"):
+        score_audit(definition, {"scale": Answer(3.0)}, memo=memo)  # 3 was remembered, not 3.0
+    with pytest.raises(ValueError, match="true or false"):
+        score_audit(definition, {"yes": Answer(1)}, memo=memo)  # nor true for 1

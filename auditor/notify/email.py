@@ -9,9 +9,9 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
 from urllib.parse import unquote, urlsplit
 
-from flask import current_app, render_template
+from flask import render_template
 
-from auditor.notify.queue import task
+from auditor.notify.queue import app_config, task
 
 log = logging.getLogger(__name__)
 SMTP_TIMEOUT = 30  # seconds; a job that waits longer fails and is retried
@@ -84,7 +84,7 @@ def as_message(email: Email, sender: str) -> EmailMessage:
 
 def deliver(email: Email) -> None:
     """Send one email now over SMTP at MAIL_URL, or log it when no MAIL_URL is set."""
-    config = current_app.config
+    config = app_config()
     message = as_message(email, config["MAIL_FROM"])
     if not config.get("MAIL_URL"):
         log.info("email not sent (no MAIL_URL): to %s: %s\n%s", email.to, email.subject, email.text)
@@ -113,5 +113,5 @@ def enqueue(email: Email) -> None:
 
 def link(path: str) -> str:
     """An absolute link to a page: BASE_URL and the path."""
-    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"
+    base = app_config().get("BASE_URL") or "http://127.0.0.1:5000"
     return base.rstrip("/") + path

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from auditor.checklists import versions
 from auditor.demo.audits import OPENING_HOURS, seed_audits
+from auditor.demo.disputes import seed_disputes
 from auditor.demo.flagged import seed_flagged
 from auditor.models import Checklist, Location, Region, User, utcnow
 from auditor.org import organisation
@@ -210,7 +211,8 @@ def seed(
     hashing: PasswordHashing = DEFAULT_HASHING,
 ) -> list[DemoLogin]:
     """Load the demo organisation, the default checklist, `audit_count` approved audits and,
-    with them, submitted ones carrying each visit-confidence signal (demo.flagged)
+    with them, submitted ones carrying each visit-confidence signal (demo.flagged) and a few
+    disputes (demo.disputes)
     (photos go to `storage`, passwords hashed at the cost `hashing` sets); answers the demo
     logins."""
     rng = random.Random(seed)
@@ -223,6 +225,7 @@ def seed(
     if audit_count:
         seed_audits(session, storage, rng, audit_count, now or utcnow())
         seed_flagged(session, storage, rng, now or utcnow())
+        seed_disputes(session, now or utcnow())
     return demo_logins(session)
 
 
@@ -255,7 +258,8 @@ def _staff_for(session: Session, rng: random.Random, location: Location, make) -
     for index in range(2):
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
         email = f"staff.{location.code.lower()}.{index + 1}@{DEMO_DOMAIN}"
-        make(email=email, name=name, role="staff", location_id=location.id)
+        # the first of each store leads it (sees and disputes its audits, DESIGN §10.4)
+        make(email=email, name=name, role="staff", location_id=location.id, lead=index == 0)
 
 
 def demo_emails() -> list[str]:

@@ -5,7 +5,8 @@ so every ranking, scorecard and export follows) or rejects it. Owns who may open
 disputes (`scope`), opening and its photo (`opening`), settling (`settle`), listings and marks
 (`listing`) and the dispute rates of the manager pages (`rates`).
 
-Takes audits loaded through `auditor.access`; imports `core`, `models`, `audits` (the one
-correction path, the photo pipeline's `store_photo`), `notify.events` and `photos`; never a face
-(`api`, `web`) or the request.
+Takes audits loaded through `auditor.access`; imports `core`, `models`, `access`, `audits` (the
+one correction path, the photo pipeline's `store_photo`), `insights.queries` (the scope of the
+rates), `notify.events` (late, in `events`) and `photos`; never a face (`api`, `web`) or the
+request.
 """

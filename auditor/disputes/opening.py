@@ -28,6 +28,7 @@ def open_dispute(
     """Dispute one question of a (locked) approved audit within its window: 409 when the
     question has an open dispute, 422 after the window or for a question the checklist lacks."""
     now = now or utcnow()
+    comment = rules.check_comment(comment)
     rules.check_disputable(audit, now)
     rules.check_question(definition_for(session, audit), question)
     already = select(Dispute.id).where(
@@ -38,7 +39,7 @@ def open_dispute(
     dispute = Dispute(
         audit=audit,
         question_key=question,
-        comment=comment.strip(),
+        comment=comment,
         status="open",
         opened_by=opener,
         opened_at=now,

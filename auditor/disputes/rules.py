@@ -31,6 +31,13 @@ def check_disputable(audit: Audit, now: datetime) -> None:
         )
 
 
+def check_comment(comment: str) -> str:
+    """The comment trimmed; 422 when nothing is left."""
+    if not comment.strip():
+        raise Invalid({"comment": ["Say what is wrong with this result."]})
+    return comment.strip()
+
+
 def check_question(definition: Mapping, question: str) -> None:
     """Refuse (422) a question key the audit's checklist lacks."""
     keys = {q["key"] for section in definition["sections"] for q in section["questions"]}
@@ -51,7 +58,8 @@ def corrected_answer(decision: str, note: str, data: Mapping[str, Any]) -> dict[
         raise Invalid({"decision": [f"Must be one of {', '.join(DECISIONS)}."]})
     given = {key: data[key] for key in ("value", "na") if key in data}
     if decision == "reject":
-        errors = {key: ["A rejected dispute changes no answer."] for key in given}
+        applied = [key for key, value in given.items() if value not in (None, False)]
+        errors = {key: ["A rejected dispute changes no answer."] for key in applied}
         if not note:
             errors["note"] = ["Say why the dispute is rejected."]
         if errors:

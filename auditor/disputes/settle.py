@@ -55,16 +55,8 @@ def decide(
         dispute.value, dispute.na = answer["value"], answer["na"]
     dispute.status = rules.STATUS_AFTER[decision]
     dispute.decided_by, dispute.decided_at, dispute.decision_note = admin, utcnow(), note
-    audit_log.record(
-        session,
-        admin,
-        f"dispute.{dispute.status}",
-        "audit",
-        audit.id,
-        dispute=dispute.id,
-        question=dispute.question_key,
-        note=note,
-        score=audit.score_overall,
-    )
+    detail = {"dispute": dispute.id, "question": dispute.question_key, "note": note}
+    action = f"dispute.{dispute.status}"
+    audit_log.record(session, admin, action, "audit", audit.id, **detail, score=audit.score_overall)
     announce("dispute.settled", dispute_id=dispute.id)
     return dispute

@@ -13,6 +13,7 @@ from auditor.audits import lifecycle, listing, revisions
 from auditor.audits import review as reviewing
 from auditor.core.errors import DomainError, Invalid, NotFound
 from auditor.core.extensions import db
+from auditor.disputes import listing as disputes
 from auditor.insights import charts
 from auditor.models.trust import SIGNAL_CODES
 from auditor.web.pages import page_of, roles
@@ -110,6 +111,7 @@ def audit(audit_id: uuid.UUID):
         sections={row.section_key: row.score for row in found.section_scores},
         changes=revisions.latest_changes(found) if submits > 1 else None,
         history=history,
+        disputes=disputes.of_audit(db.session, found.id),
         charts=charts,
     )
 

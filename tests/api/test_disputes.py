@@ -130,7 +130,14 @@ def test_a_question_the_checklist_lacks_answers_422(cast, audit_id):
 
 @pytest.mark.parametrize(
     "body",
-    [{"comment": "x"}, {"question": "tidy"}, {"question": "tidy", "comment": ""}, {"x": 1}],
+    [
+        {"comment": "x"},
+        {"question": "tidy"},
+        {"question": "tidy", "comment": ""},
+        {"question": "tidy", "comment": "   "},
+        {"question": "tidy", "comment": "x", "extra": 1},
+        {"x": 1},
+    ],
 )
 def test_malformed_disputes_answer_422(cast, audit_id, body):
     response = cast.lead.post(f"/api/v1/audits/{audit_id}/disputes", json=body)
@@ -260,7 +267,9 @@ def test_uphold_as_not_applicable(cast, audit_id):
 def test_a_rejected_dispute_changes_nothing_but_its_status(cast, audit_id):
     before = read(cast.manager, audit_id)
     opened = dispute(cast.lead, audit_id).get_json()
-    response = decide(cast.admin, opened["id"], decision="reject", note="The photo shows 70 dB.")
+    response = decide(
+        cast.admin, opened["id"], decision="reject", note="The photo shows 70 dB.", value=None
+    )
     assert response.status_code == 200
     assert response.get_json()["status"] == "rejected"
     assert response.get_json()["value"] is None

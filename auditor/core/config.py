@@ -137,6 +137,9 @@ def _mail() -> dict:
         # logged, not sent
         "MAIL_URL": os.environ.get("MAIL_URL", ""),
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Auditor <auditor@localhost>"),
+        # a failed send is tried again after base x 2^(attempt - 1) seconds, MAIL_ATTEMPTS in all
+        "MAIL_RETRY_BASE_SECONDS": float(os.environ.get("MAIL_RETRY_BASE_SECONDS", 60)),
+        "MAIL_ATTEMPTS": _int("MAIL_ATTEMPTS", 8),
     }
 
 

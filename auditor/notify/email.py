@@ -100,10 +100,21 @@ def deliver(email: Email) -> None:
     log.info("email sent to %s: %s", email.to, email.subject)
 
 
-@task(retries=6, retry_delay=60)
-def send_email(to: str, subject: str, text: str, html: str) -> None:
-    """The queue job sending one email; an SMTP failure raises, and huey retries it."""
-    deliver(Email(to=to, subject=subject, text=text, html=html))
+@task()
+def send_email(to: str, subject: str, text: str, html: str, attempt: int = 1) -> None:
+    """The queue job sending one email. An SMTP failure schedules the next attempt after
+    MAIL_RETRY_BASE_SECONDS x 2^(attempt - 1), in the queue's storage (a worker restart loses
+    nothing), MAIL_ATTEMPTS in all; the last failure is logged and raised."""
+    try:
+        deliver(Email(to=to, subject=subject, text=text, html=html))
+    except (OSError, smtplib.SMTPException) as error:
+        config = app_config()
+        if attempt >= config["MAIL_ATTEMPTS"]:
+            log.error("email to %s not sent after %d attempts: %s", to, attempt, error)
+            raise
+        delay = config["MAIL_RETRY_BASE_SECONDS"] * 2 ** (attempt - 1)
+        log.warning("email to %s failed (%s); attempt %d in %.0f s", to, error, attempt + 1, delay)
+        send_email.schedule((to, subject, text, html, attempt + 1), delay=delay)
 
 
 def enqueue(email: Email) -> None:

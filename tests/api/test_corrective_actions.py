@@ -3,17 +3,20 @@ question or section (a repeat joins it), due action_due_days after approval, an 
 store's lead staff member, else the region's manager), priority, comments, filters, and the
 lead who follows their store's actions up."""
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from auditor.checklists import versions
 from auditor.core.errors import Invalid
 from auditor.core.extensions import db
 from auditor.models import CorrectiveAction, Region, utcnow
-from tests.api.action_helpers import PASSING, approved
-from tests.conftest import problem_of
+from tests.api.action_helpers import PASSING, approved, submitted
+from tests.conftest import ApiClient, problem_of
 from tests.factories import LocationFactory, RegionFactory
 
 
@@ -197,3 +200,30 @@ def test_the_listing_filters_and_puts_overdue_first(auditor, manager, store):
         assert {a["id"] for a in listed["items"]} == expected, query
         assert listed["total"] == len(expected)
     assert manager.get("/api/v1/actions?due=someday").status_code == 422
+
+
+def test_approvals_at_one_store_at_once_open_one_action_per_question(app, auditor, store, login_as):
+    """Six failing audits of one store approved at the same moment by two managers: one open
+    action per question or section, each with all six audits (the store's row is locked while
+    an approval decides; the partial unique index would refuse a second)."""
+    region = db.session.get(Region, store.region_id)
+    managers = [login_as("manager", regions=[region]) for _ in range(2)]
+    audits = [submitted(auditor, store) for _ in range(6)]
+    start = threading.Barrier(len(audits))
+
+    def approve(index: int) -> int:
+        manager = managers[index % 2]
+        # a plain client per thread: the synced one commits the test's session
+        client = ApiClient(FlaskClient(app), manager.token, manager.user)
+        start.wait()
+        path = f"/api/v1/audits/{audits[index]}/review"
+        return client.post(path, json={"decision": "approve"}).status_code
+
+    db.session.commit()
+    with ThreadPoolExecutor(len(audits)) as pool:
+        assert list(pool.map(approve, range(len(audits)))) == [200] * len(audits)
+    opened = actions_of(managers[0], "?status=open")
+    assert set(opened) == {("music", "raised_voice"), ("music", None)}
+    for action in opened.values():
+        assert sorted(action["audits"]) == sorted(audits)
+    assert db.session.scalar(select(func.count()).select_from(CorrectiveAction)) == 2

@@ -105,7 +105,7 @@ async function authorised(path) {
     if (response.status === 401) await refused(auth);
     // a request went through: whatever waits in the outbox may go now (a read the service
     // worker answered from its cache only costs one quick failed try, never a longer backoff)
-    else if (response.ok) globalThis.AuditorOutbox.kick();
+    else if (response.ok) globalThis.AuditorOutbox.kick().catch(() => {});
     return response;
   } catch (error) {
     throw new ApiError(0, null);

@@ -3,6 +3,8 @@ only when the server holds what was queued; otherwise the phone keeps the draft 
 versions with a choice. A visit whose store closed or whose planned visit was cancelled while
 it waited is taken by the server, and any failure shows on My visits."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from auditor.core.extensions import db
@@ -17,10 +19,16 @@ from tests.live.conftest import call
 
 MINE = {"notes": "Fixed on the phone: the aisle was clear.", "tidy": 5}
 THEIRS = {"notes": "Resubmitted from the tablet.", "tidy": 3}
+VISITED = (
+    (datetime.now(UTC) - timedelta(minutes=50)).isoformat(timespec="seconds"),
+    (datetime.now(UTC) - timedelta(minutes=20)).isoformat(timespec="seconds"),
+)
 
 
 def version(visit, changes: dict) -> dict:
+    """The visit as one device has it: the same times, other notes and `tidy` answer."""
     body = audit_body(visit.store, notes=changes["notes"])
+    body["started_at"], body["finished_at"] = VISITED
     body["answers"] = [
         {**a, "value": changes["tidy"]} if a["question"] == "tidy" else a for a in body["answers"]
     ]
@@ -133,3 +141,4 @@ def test_a_visit_that_cannot_go_shows_why_on_my_visits(page, server, visit):
     assert "Not sent" in text
     assert "Unknown location 999999" in text
     assert card.get_by_role("link", name="See the outbox").is_visible()
+    screenshot(page, "queue-1-my-visits.png")

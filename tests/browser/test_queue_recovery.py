@@ -78,6 +78,10 @@ def test_a_stalled_server_times_out_and_reads_server_trouble(page, server, visit
     assert items[0]["state"] == "waiting"
     assert "did not answer" in items[0]["message"]
     wait_for(page, "() => document.getElementById('net').textContent.startsWith('Server trouble')")
+    page.reload()  # the outbox page as the auditor sees it now
+    page.wait_for_selector("body[data-ready=true]")
+    wait_for(page, "() => document.getElementById('net').textContent.startsWith('Server trouble')")
+    screenshot(page, "queue-6-server-trouble.png")
 
     page.unroute("**/api/v1/audits/**")
     page.route(

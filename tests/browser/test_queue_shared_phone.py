@@ -89,7 +89,7 @@ def test_another_auditor_never_sees_sends_or_deletes_my_queue(bea, page, server,
     bea_token = wait_for(page, TOKEN)
     assert bea_token not in page.evaluate(WEB_STORAGE)
     assert token not in page.evaluate(WEB_STORAGE)
-    screenshot(page, "queue-5.png")
+    screenshot(page, "queue-5-other-user.png")
 
     page.goto("/app/settings")
     page.wait_for_selector("body[data-ready=true]")
@@ -113,6 +113,8 @@ def test_logging_out_counts_unsent_visits_and_drafts(page, server, visit):
     page.wait_for_selector("body[data-ready=true]")
     warning = page.locator("#logout-warning")
     assert "2 visits not sent and 1 draft" in warning.text_content()
+    warning.scroll_into_view_if_needed()
+    screenshot(page, "queue-5.png")
     asked = []
 
     def dismiss(dialog):

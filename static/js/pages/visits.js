@@ -84,7 +84,8 @@ function plannedCard(assignment, drafts) {
   let action;
   if (draft && draft.status === 'queued') {
     // submitted on this phone, not yet on the server: nothing left to continue
-    action = el('a', { class: 'button secondary', href: '/app/outbox' }, 'Waiting to send: see the outbox');
+    const state = draft.failure ? 'Not sent' : 'Waiting to send';
+    action = el('a', { class: 'button secondary', href: '/app/outbox' }, `${state}: see the outbox`);
   } else if (draft) {
     action = el('a', { class: 'button primary', href: `/app/audit?id=${draft.uuid}` }, 'Continue visit');
   } else {
@@ -109,6 +110,8 @@ function plannedCard(assignment, drafts) {
 
 async function showPlanned(drafts) {
   const list = document.getElementById('planned');
+  const items = await store.itemsOf(userId());
+  for (const draft of drafts) draft.failure = draft.status === 'queued' ? failureOf(draft, items) : null;
   try {
     assignments = await getAll('/api/v1/assignments?status=open');
     const cards = assignments.map((a) => plannedCard(a, drafts));

@@ -28,7 +28,7 @@ from auditor.core.extensions import db
 from tests import chromium
 from tests.api.audit_helpers import audit_body, new_uuid, published_store
 from tests.api.images import jpeg
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, wait_for
 from tests.browser.test_outbox import QUEUE_VISIT
 from tests.factories import PASSWORD, UserFactory
 from tests.live.conftest import LiveServer
@@ -36,9 +36,10 @@ from tests.live.conftest import LiveServer
 TARGET_S = 15
 VISITS = 5  # 4 items each: 20 items
 LEFT = "async () => (await AuditorStore.outboxItems()).length"
+# the wait before the next try of the items tried so far (those behind them wait on them)
 NEXT_WAIT = """async () => {
-    const items = await AuditorStore.outboxItems();
-    return items.length ? Math.max(0, Math.min(...items.map((i) => i.nextAt)) - Date.now()) : 0;
+    const tried = (await AuditorStore.outboxItems()).filter((i) => i.attempts > 0);
+    return tried.length ? Math.max(0, Math.min(...tried.map((i) => i.nextAt)) - Date.now()) : 0;
 }"""
 
 
@@ -51,10 +52,11 @@ def phone(browser, base: str, email: str):
     chromium.submit_login(page, email, PASSWORD)
     page.wait_for_url("**/app")
     page.wait_for_selector("body[data-ready=true]")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "() => navigator.serviceWorker.controller !== null")
     page.goto("/app/outbox")
     page.wait_for_selector("body[data-ready=true]")
-    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    wait_for(page, "() => navigator.serviceWorker.controller !== null")
+    wait_for(page, "async () => !!(await AuditorStore.getMeta('session'))")
     return page
 
 

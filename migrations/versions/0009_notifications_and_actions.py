@@ -164,6 +164,6 @@ def downgrade():
         batch_op.drop_column("due_soon_sent_at")
         batch_op.drop_column("priority")
         batch_op.drop_column("subject")
-    with op.batch_alter_table("checklists", schema=None) as batch_op:
-        batch_op.drop_column("action_due_days")
-        batch_op.drop_column("alert_threshold")
+    # not in batch: SQLite would copy the table, which audits and assignments refer to
+    op.drop_column("checklists", "action_due_days")
+    op.drop_column("checklists", "alert_threshold")

@@ -10,6 +10,7 @@ from auditor.api.common import Id, PageArgs, page_schema, paginate
 from auditor.audits import assignments
 from auditor.core.extensions import db
 from auditor.models import ASSIGNMENT_STATUSES
+from auditor.scheduling import dayparts
 
 blp = Blueprint(
     "assignments", __name__, url_prefix="/api/v1/assignments", description="Planned visits"
@@ -29,12 +30,36 @@ class PlaceSchema(ma.Schema):
 class AssignmentSchema(ma.Schema):
     id = ma.fields.Integer(dump_only=True)
     location_id = Id(required=True)
-    auditor_id = Id(required=True)
+    # null on a schedule's open visit that auditors may claim (DESIGN §10.8)
+    auditor_id = Id(required=True, allow_none=True)
     checklist_id = Id(required=True)
     due_from = ma.fields.AwareDateTime(required=True)
     due_to = ma.fields.AwareDateTime(required=True)
     status = ma.fields.String(dump_only=True)
     location = ma.fields.Nested(PlaceSchema, dump_only=True)
+    schedule_id = ma.fields.Integer(dump_only=True, allow_none=True)
+    daypart = ma.fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "morning, afternoon, evening"}
+    )
+    window = ma.fields.Method(
+        "_window",
+        dump_only=True,
+        allow_none=True,
+        metadata={
+            "description": "The daypart window in the store's time, e.g. Saturday afternoon, 12-17",
+            "type": "string",
+        },
+    )
+
+    def _window(self, assignment):
+        return dayparts.label(
+            assignment.daypart, assignment.due_from, assignment.due_to, assignment.location.timezone
+        )
+
+    @ma.validates_schema
+    def _someone(self, data, **_kwargs):
+        if "auditor_id" in data and data["auditor_id"] is None:
+            raise ma.ValidationError("Name the auditor.", "auditor_id")
 
 
 class AssignmentPatchSchema(ma.Schema):

@@ -30,6 +30,13 @@ from auditor.models.disputes import DISPUTE_STATUSES, Dispute
 from auditor.models.notify import Webhook, WebhookDelivery
 from auditor.models.org import Location, Region, region_managers
 from auditor.models.preferences import EMAIL_KINDS, EmailPreference
+from auditor.models.schedules import (
+    SCHEDULE_STATUSES,
+    Schedule,
+    Unavailability,
+    schedule_auditors,
+    schedule_locations,
+)
 from auditor.models.trust import (
     REVISION_KINDS,
     SIGNAL_CODES,
@@ -49,6 +56,7 @@ __all__ = [
     "EMAIL_KINDS",
     "REVISION_KINDS",
     "ROLES",
+    "SCHEDULE_STATUSES",
     "SIGNAL_CODES",
     "ActionComment",
     "Answer",
@@ -70,6 +78,8 @@ __all__ = [
     "Location",
     "Photo",
     "Region",
+    "Schedule",
+    "Unavailability",
     "User",
     "Webhook",
     "WebhookDelivery",
@@ -77,5 +87,7 @@ __all__ = [
     "audit_actions",
     "audit_staff",
     "region_managers",
+    "schedule_auditors",
+    "schedule_locations",
     "utcnow",
 ]

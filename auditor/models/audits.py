@@ -28,20 +28,32 @@ AUDIT_STATUSES = ("draft", "submitted", "returned", "approved", "rejected")
 
 class Assignment(Base):
     __tablename__ = "assignments"
-    __table_args__ = (Index("ix_assignments_auditor_status", "auditor_id", "status"),)
+    __table_args__ = (
+        Index("ix_assignments_auditor_status", "auditor_id", "status"),
+        # a schedule's visit is created once, whoever runs the daily job and however often
+        UniqueConstraint("schedule_id", "location_id", "occurrence"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("locations.id"), index=True)
-    auditor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # None: an open visit of a schedule that auditors may claim (DESIGN §10.8)
+    auditor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     checklist_id: Mapped[int] = mapped_column(ForeignKey("checklists.id"))
     due_from: Mapped[datetime]
     due_to: Mapped[datetime]
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # planned by a schedule (DESIGN §10.8): which one, the visit's place in its recurrence at
+    # the location, and its daypart (morning, afternoon, evening)
+    schedule_id: Mapped[int | None] = mapped_column(
+        ForeignKey("schedules.id", ondelete="SET NULL"), index=True
+    )
+    occurrence: Mapped[int | None]
+    daypart: Mapped[str | None] = mapped_column(String(16))
 
     location: Mapped[Location] = relationship()
-    auditor: Mapped[User] = relationship(foreign_keys=[auditor_id])
+    auditor: Mapped[User | None] = relationship(foreign_keys=[auditor_id])
     checklist: Mapped[Checklist] = relationship()
 
 

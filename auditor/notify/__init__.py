@@ -27,4 +27,5 @@ SUBSCRIBER_MODULES: list[str] = [
     "auditor.notify.alerts",
     "auditor.notify.digest",
     "auditor.notify.dispute_alerts",
+    "auditor.scheduling.jobs",  # the daily planning job (DESIGN §10.8)
 ]

@@ -20,7 +20,6 @@ from auditor.api import (
     auth,
     calibration,
     checklists,
-    claims,  # noqa: F401  (attaches its routes to assignments.blp)
     disputes,
     insights,
     locations,
@@ -28,9 +27,8 @@ from auditor.api import (
     photos,
     regions,
     reviews,
-    schedules,
-    unavailability,
     users,
+    webhooks,
     whatif,
 )
 from auditor.api.base import Api, ProblemResponses
@@ -61,8 +59,7 @@ BLUEPRINTS = (
     insights.blp,
     calibration.blp,
     whatif.blp,
-    schedules.blp,
-    unavailability.blp,
+    webhooks.blp,
 )
 # reachable without credentials: logging in and the API's own description
 PUBLIC = frozenset({("auth.Tokens", "POST"), ("api-docs.openapi_json", "GET")})

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import http.client
 import logging
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -31,6 +32,9 @@ from auditor.notify.webhooks import private_target
 log = logging.getLogger(__name__)
 CLAIM_MARGIN_SECONDS = 30  # beyond the timeout: how long a claimed attempt may take
 SWEEP_BATCH = 500
+# the queue keeps a scheduled job's time to the second (rounded down): a retry may start that
+# much before its delivery's next attempt, and counts as due
+EARLY = timedelta(seconds=1)
 
 
 def signature(secret: str, body: bytes) -> str:
@@ -125,7 +129,7 @@ def _claim(session: Session, delivery_id: int, now: datetime, lease: timedelta) 
         .where(
             WebhookDelivery.id == delivery_id,
             WebhookDelivery.delivered_at.is_(None),
-            WebhookDelivery.next_attempt_at <= now,
+            WebhookDelivery.next_attempt_at <= now + EARLY,
         )
         .values(next_attempt_at=now + lease, attempts=WebhookDelivery.attempts + 1)
     )
@@ -210,8 +214,11 @@ def sweep_deliveries() -> int:
     return len(due)
 
 
+_started = threading.Lock()
+
+
 @queue.huey.on_startup("webhook_sweep")
 def _sweep_at_start() -> None:
-    # a restarted worker looks at once rather than at the next minute
-    if not queue.huey.immediate:
-        sweep_deliveries()
+    # a restarted worker looks at once rather than at the next minute (one of its threads)
+    if not queue.huey.immediate and _started.acquire(blocking=False):
+        sweep_deliveries.call_local()

@@ -19,7 +19,7 @@ from flask import Flask
 from auditor import create_app
 from auditor.core.extensions import db
 from auditor.notify import queue
-from tests.conftest import app_config
+from tests.conftest import SyncedClient, app_config
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -100,14 +100,20 @@ class JobSetup:
             "WEBHOOK_ALLOW_PRIVATE": "1",
         }
         self.app: Flask = create_app({**app_config(database_uri, str(tmp_path)), **self.config})
+        self.app.test_client_class = SyncedClient
         self.workers: list[Worker] = []
-        self.log = tmp_path / "worker.log"
+
+    @property
+    def log(self) -> Path:
+        """The log of the worker started last."""
+        return self.workers[-1].log if self.workers else self.tmp_path / "worker-0.log"
 
     def worker(self, **env: str) -> Worker:
-        """Start a worker process (extra environment variables in `env`)."""
-        worker = Worker({**self.env, **env}, self.log).start()
+        """Start a worker process (extra environment variables in `env`), each with its log."""
+        log = self.tmp_path / f"worker-{len(self.workers) + 1}.log"
+        worker = Worker({**self.env, **env}, log)
         self.workers.append(worker)
-        return worker
+        return worker.start()
 
     def close(self) -> None:
         for worker in self.workers:

@@ -100,7 +100,12 @@ def _in_managed_regions(user: User, location_column) -> object:
 
 
 def visible_audits(user: User) -> Select:
-    """Audits the user may see: admins all, managers their regions', auditors their own."""
+    """Audits the user may see: admins all, managers their regions', auditors their own, a
+    store's lead staff member its approved ones (DESIGN §10.4); other staff none (403)."""
+    if user.role == "staff" and user.lead and user.location_id is not None:
+        return select(Audit).where(
+            Audit.location_id == user.location_id, Audit.status == "approved"
+        )
     require_role(user, "admin", "manager", "auditor")
     stmt = select(Audit)
     if user.role == "manager":

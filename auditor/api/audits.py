@@ -18,6 +18,7 @@ from auditor.api.common import (
 from auditor.audits import lifecycle, listing
 from auditor.checklists.definition import MAX_QUESTIONS
 from auditor.core.extensions import db
+from auditor.disputes.scope import LeadView
 from auditor.models import AUDIT_STATUSES, SIGNAL_CODES
 
 blp = Blueprint("audits", __name__, url_prefix="/api/v1/audits", description="Audits")
@@ -194,6 +195,11 @@ class AuditArgs(PageArgs):
     to = ma.fields.AwareDateTime()
 
 
+def as_seen(audit):
+    """The audit as the caller may read it: a store's lead sees no other staff member's name."""
+    return LeadView(audit, current_user) if current_user.role == "staff" else audit
+
+
 def locked_own_audit(audit_id):
     """The auditor's own audit, locked, with its details: what every auditor write starts from."""
     access.require_role(current_user, "auditor")
@@ -207,7 +213,8 @@ class Audits(MethodView):
     def get(self, args):
         """Audits in the caller's scope, newest first; filter by location, status, time."""
         page, per_page = args.pop("page"), args.pop("per_page")
-        return paginate(db.session, listing.audit_list(current_user, args), page, per_page)
+        found = paginate(db.session, listing.audit_list(current_user, args), page, per_page)
+        return {**found, "items": [as_seen(audit) for audit in found["items"]]}
 
 
 @blp.route("/<uuid:audit_id>")
@@ -215,7 +222,7 @@ class AuditItem(MethodView):
     @blp.response(200, AuditSchema)
     def get(self, audit_id):
         """One audit with answers, score and photos."""
-        return access.get_audit_for(db.session, current_user, audit_id, details=True)
+        return as_seen(access.get_audit_for(db.session, current_user, audit_id, details=True))
 
     @blp.arguments(AuditInSchema)
     @blp.response(200, AuditSchema)

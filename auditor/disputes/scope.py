@@ -21,6 +21,19 @@ def is_lead(user: User) -> bool:
     return user.role == "staff" and user.lead and user.location_id is not None
 
 
+class LeadView:
+    """An audit as a store's lead reads it (DESIGN §10.4): other staff members' names hidden
+    (`staff` keeps only the lead, `staff_names` none); everything else is the audit's."""
+
+    def __init__(self, audit: Audit, lead: User):
+        self._audit = audit
+        self.staff = [person for person in audit.staff if person.id == lead.id]
+        self.staff_names: list[str] = []
+
+    def __getattr__(self, name: str):
+        return getattr(self._audit, name)
+
+
 def require_opener(user: User) -> None:
     """Refuse (403) anyone who may never open a dispute: auditors and staff who lead no store."""
     if user.role in ("admin", "manager") or is_lead(user):

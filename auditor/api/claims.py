@@ -18,6 +18,11 @@ class OpenArgs(QuerySchema):
     lon = ma.fields.Float(validate=ma.validate.Range(min=-180, max=180))
     radius_km = ma.fields.Float(validate=ma.validate.Range(min=0.1, max=1000))
 
+    @ma.validates_schema
+    def _both(self, data, **_kwargs):
+        if ("lat" in data) != ("lon" in data):
+            raise ma.ValidationError("Give lat and lon together.", "lat")
+
 
 class OpenVisitSchema(AssignmentSchema):
     distance_m = ma.fields.Float(
@@ -36,8 +41,6 @@ class OpenVisits(MethodView):
     def get(self, args):
         """Open, unassigned visits an auditor may claim: within `radius_km` (default 50) of
         `lat`/`lon`, nearest first, or else in the auditor's regions, soonest first."""
-        if ("lat" in args) != ("lon" in args):
-            args.pop("lat", None), args.pop("lon", None)
         return {"items": claims.open_visits(db.session, current_user, utcnow(), **args)}
 
 

@@ -78,7 +78,10 @@ class PreviewItemSchema(ma.Schema):
     due_to = ma.fields.AwareDateTime()
     daypart = ma.fields.String(metadata={"description": "morning, afternoon or evening"})
     window = ma.fields.String(metadata={"description": 'e.g. "Saturday afternoon, 12-17"'})
-    occurrence = ma.fields.Integer()
+    occurrence = ma.fields.Integer(
+        metadata={"description": "The visit's place at its store: 0, 1…"}
+    )
+    day = ma.fields.Date(metadata={"description": "The visit's day in the store's time zone"})
 
 
 class GivingWaySchema(ma.Schema):

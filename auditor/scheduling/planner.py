@@ -24,7 +24,6 @@ from auditor.scheduling import quotas
 from auditor.scheduling.programme import (
     QUARTER_DAYS,
     GivingWay,
-    Person,
     Plan,
     Programme,
     Site,
@@ -48,9 +47,11 @@ class _Board:
     """What is planned so far: who is busy when, loads, each location's last visit and tallies."""
 
     programme: Programme
-    busy: set[Busy]
     expected: Counter  # nominal visits per (location, quarter)
-    load: Counter = field(default_factory=Counter)
+    busy: dict[tuple[date, str], set[int]] = field(default_factory=dict)  # who, per daypart
+    load: dict[int, int] = field(default_factory=dict)
+    away: dict[int, frozenset[date]] = field(default_factory=dict)
+    ids: list[int] = field(default_factory=list)
     last_day: dict[int, date] = field(default_factory=dict)
     last_auditor: dict[int, int | None] = field(default_factory=dict)
     have: dict[tuple[int, int], Counter] = field(default_factory=lambda: defaultdict(Counter))
@@ -63,22 +64,36 @@ class _Board:
             self.windows[key] = dp.local_window(site.opening_hours, day, daypart)
         return self.windows[key]
 
+    def __post_init__(self) -> None:
+        self.ids = sorted(person.id for person in self.programme.people)
+        self.load = dict.fromkeys(self.ids, 0)
+        self.away = {person.id: person.days_off for person in self.programme.people}
+
+    def book(self, auditor_id: int, day: date, daypart: str) -> None:
+        self.busy.setdefault((day, daypart), set()).add(auditor_id)
+
     def take(self, visit: Visit) -> None:
         if visit.auditor_id is not None:
-            self.busy.add((visit.auditor_id, visit.day, visit.daypart))
-            self.load[visit.auditor_id] += 1
+            self.book(visit.auditor_id, visit.day, visit.daypart)
+            self.load[visit.auditor_id] = self.load.get(visit.auditor_id, 0) + 1
         self.last_day[visit.location_id] = visit.day
         self.last_auditor[visit.location_id] = visit.auditor_id
         counter = self.have[(visit.location_id, quarter_of(self.programme.starts_on, visit.day))]
         counter.update(quotas.categories(visit))
         counter["total"] += 1
 
-    def free(self, slot: _Slot, people: list[Person], avoid: int | None) -> int | None:
-        for person in people:
-            if person.id == avoid or slot.day in person.days_off:
+    def by_load(self) -> list[int]:
+        """The auditors, least loaded first (then by id: the sort is stable)."""
+        return sorted(self.ids, key=self.load.__getitem__)
+
+    def free(self, slot: _Slot, order: list[int], avoid: int | None) -> int | None:
+        taken = self.busy.get((slot.day, slot.daypart), set())
+        if len(taken) >= len(order):
+            return None
+        for auditor_id in order:
+            if auditor_id in taken or auditor_id == avoid or slot.day in self.away[auditor_id]:
                 continue
-            if (person.id, slot.day, slot.daypart) not in self.busy:
-                return person.id
+            return auditor_id
         return None
 
 
@@ -114,7 +129,9 @@ def plan(
         for site in programme.sites
         for _, day in nominal
     )
-    board = _Board(programme, set(busy), expected)
+    board = _Board(programme, expected)
+    for auditor_id, day, daypart in busy:
+        board.book(auditor_id, day, daypart)
     result = Plan()
     order = sorted(
         (day, index, number) for index in range(len(programme.sites)) for number, day in nominal
@@ -176,7 +193,7 @@ def _rank(board: _Board, site: Site, slots: list[_Slot]) -> list[_Slot]:
 def _choose(board: _Board, site: Site, ranked: list[_Slot]) -> tuple[_Slot, int | None]:
     """The slot and auditor: every rule kept if possible, else shares, then rotation give way;
     no auditor at all (None) when nobody is free."""
-    people = sorted(board.programme.people, key=lambda person: (board.load[person.id], person.id))
+    people = board.by_load()
     previous = board.last_auditor.get(site.id)
     rotate = len(people) >= 2 and previous is not None
     best = [slot for slot in ranked if slot.key[0] == ranked[0].key[0]]

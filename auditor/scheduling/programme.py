@@ -54,6 +54,7 @@ class Visit:
             "daypart": self.daypart,
             "window": self.window,
             "occurrence": self.occurrence,
+            "day": self.day,
         }
 
 

@@ -20,7 +20,7 @@ from auditor.core import audit_log
 from auditor.core.errors import Conflict, Invalid, NotFound
 from auditor.models import Assignment, Audit, Checklist, Location, Schedule, User, utcnow
 from auditor.notify.events import publish
-from auditor.scheduling.dayparts import DAYPARTS
+from auditor.scheduling.dayparts import DAYPARTS, SHARES, label
 from auditor.scheduling.planner import horizon_for, plan
 from auditor.scheduling.programme import Person, Plan, Programme, Site, Visit
 from auditor.scheduling.unavailability import days_off
@@ -49,6 +49,18 @@ def _auditors(session: Session, ids: Sequence[int]) -> list[User]:
     return [found[user_id] for user_id in wanted]
 
 
+def _check_shares(shares: Mapping[str, Any]) -> dict[str, float]:
+    """Shares of known names, each from 0 to 1, the three dayparts adding up to at most 1."""
+    unknown = sorted(set(shares) - set(SHARES))
+    if unknown:
+        raise Invalid({"dayparts": [f"Unknown shares {unknown}: use {', '.join(SHARES)}."]})
+    if not all(isinstance(v, int | float) and 0 <= v <= 1 for v in shares.values()):
+        raise Invalid({"dayparts": ["Each share is from 0 to 1."]})
+    if sum(shares.get(name, 0) for name in DAYPARTS) > 1 + 1e-9:
+        raise Invalid({"dayparts": ["morning, afternoon and evening add up to at most 1."]})
+    return {name: float(value) for name, value in shares.items()}
+
+
 def _check_rhythm(every_days: int, min_gap_days: int) -> None:
     if min_gap_days > every_days:
         message = f"At most every_days ({every_days}): a visit comes every {every_days} days."
@@ -66,7 +78,7 @@ def create(session: Session, planner: User, data: Mapping[str, Any]) -> Schedule
         checklist_id=checklist.id,
         every_days=data["every_days"],
         min_gap_days=data["min_gap_days"],
-        dayparts=dict(data.get("dayparts") or {}),
+        dayparts=_check_shares(data.get("dayparts") or {}),
         starts_on=data.get("starts_on") or utcnow().date(),
         status="active",
         created_by_id=planner.id,
@@ -110,9 +122,10 @@ def update(session: Session, planner: User, schedule: Schedule, changes: Mapping
         schedule.locations = _locations(session, planner, changes["location_ids"])
     if "auditor_ids" in changes:
         schedule.auditors = _auditors(session, changes["auditor_ids"])
-    for field in ("dayparts", "min_gap_days"):
-        if field in changes:
-            setattr(schedule, field, changes[field])
+    if "dayparts" in changes:
+        schedule.dayparts = _check_shares(changes["dayparts"])
+    if "min_gap_days" in changes:
+        schedule.min_gap_days = changes["min_gap_days"]
     session.flush()
     withdraw_unstarted(session, schedule)
     audit_log.record(
@@ -177,6 +190,13 @@ def _as_visit(assignment: Assignment) -> Visit:
         auditor_id=assignment.auditor_id,
         due_from=assignment.due_from,
         due_to=assignment.due_to,
+        window=label(
+            assignment.daypart,
+            assignment.due_from,
+            assignment.due_to,
+            assignment.location.timezone or "UTC",
+        )
+        or "",
     )
 
 

@@ -43,7 +43,19 @@ def manager_pages(page: Page) -> None:
     shoot(page, "audit")
     shoot(page, "heatmap", "/manager/heatmap")
     shoot(page, "weakest", "/manager/weakest")
+    action_pages(page)
+
+
+def action_pages(page: Page) -> None:
+    """The corrective actions: the filtered list, and one action with its resolve form."""
     shoot(page, "actions", "/manager/actions", full=False)
+    page.get_by_role("link", name="Follow up").first.click()
+    shoot(page, "action", full=False)
+
+
+def lead_actions(page: Page) -> None:
+    """A store's lead (logged in) on the phone: their store's actions."""
+    shoot(page, "lead-actions", "/staff/actions", full=False)
 
 
 def main(base: str) -> None:
@@ -61,6 +73,7 @@ def main(base: str) -> None:
         ).new_page()
         log_in(phone, "staff.ham-01.1@example.com")
         shoot(phone, "staff-scorecard", "/staff")
+        lead_actions(phone)  # the demo's first staff member of each store leads it
         browser.close()
     print("\n".join(sorted(p.name for p in OUT.glob("*.png") if re.match(r"[a-z-]+\.png", p.name))))
 

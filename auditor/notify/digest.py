@@ -19,7 +19,8 @@ from auditor.notify.queue import after_commit, periodic_task
 
 DUE_SOON_DAYS = 2
 DIGEST_HOUR = 6  # UTC: the digest is in the inbox before the working day
-MAX_DIGEST_ITEMS = 50  # a longer one says how many more there are on the review page
+MAX_DIGEST_ITEMS = 50  # the worst ones; the manager's pages have the rest
+MAX_DAYS = 7  # how far back a digest reaches when the last one was missed
 
 
 def digest_audits(session: Session, manager: User, since: datetime, until: datetime) -> list:
@@ -40,12 +41,13 @@ def digest_audits(session: Session, manager: User, since: datetime, until: datet
 
 
 def digest_for(session: Session, manager: User, now: datetime) -> Email | None:
-    """A manager's digest since the last one (at most a day back), marking it sent; None
+    """A manager's digest since the last one, marking it sent; None
     when nothing alerted or they turned approval alerts off."""
     found = session.get(EmailPreference, manager.id)
     if found is None or not found.digest or manager.role != "manager":
         return None
-    since = max(found.digest_sent_at or now - timedelta(days=1), now - timedelta(days=1))
+    # since the last digest (a day back for the first), at most a week when the worker was down
+    since = max(found.digest_sent_at or now - timedelta(days=1), now - timedelta(days=MAX_DAYS))
     found.digest_sent_at = now
     if not wants(session, manager, "audit_alert"):
         return None

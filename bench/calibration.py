@@ -7,8 +7,11 @@ in one run: the bare GROUP BY (location, auditor) with count, sum and sum of squ
 every calibration figure is made of (raw SQL through the same driver, every row fetched)
 and the endpoint, for the default window (180 days) and for every audit (730 days), all
 regions (admin) and one region (manager). The runs interleave so that a busy machine slows
-both alike; medians are printed as ratios (target: within 1.5x), with the query count. Then
-the calibration page (its charts need one more statement) at the same size.
+both alike; medians are printed as ratios (target: within 1.5x), with the query count, and
+beside them the medians of this process's CPU time (on SQLite the database's work runs in
+the process, so this ratio is what a loaded machine does not distort; on PostgreSQL the
+server's work is not in it). Then the calibration page (its charts need one more statement)
+at the same size.
 
     .venv/bin/python bench/calibration.py [--audits N] [--runs N] [--no-pg]
 """
@@ -141,6 +144,18 @@ def bare_pairs(engine, days: int, region_id: int | None) -> None:
         connection.execute(text(BARE.format(region=region)), params).all()
 
 
+def interleaved_cpu(actions: list, runs: int) -> list[float]:
+    """Median milliseconds of this process's CPU time per action, in turn, `runs` times: on
+    SQLite (in-process) what the machine's other load does not inflate."""
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(runs):
+        for action, seen in zip(actions, times, strict=True):
+            started = time.process_time()
+            action()
+            seen.append((time.process_time() - started) * 1000)
+    return [sorted(seen)[len(seen) // 2] for seen in times]
+
+
 def _app(url: str):
     return create_app(
         {
@@ -167,6 +182,7 @@ def measure(name: str, url: str, args) -> None:
     print(
         f"\n{name}: {args.audits:,} audits, {LOCATIONS:,} locations, {AUDITORS} auditors "
         f"(loaded in {loaded:.1f} s)"
+        f", load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     gc.freeze()
     client = app.test_client()
@@ -185,7 +201,10 @@ def measure(name: str, url: str, args) -> None:
         return call
 
     admin, manager = token("admin@bench.test"), token("manager@bench.test")
-    print(f"{'scope':<32}{'bare SQL ms':>12}{'endpoint ms':>13}{'ratio':>8}{'queries':>9}")
+    print(
+        f"{'scope':<26}{'bare SQL ms':>12}{'endpoint ms':>13}{'ratio':>8}{'queries':>9}"
+        f"{'CPU ms bare / endpoint':>25}{'ratio':>8}"
+    )
     for days in (180, 730):
         for label, headers, region in (
             ("all regions", admin, None),
@@ -194,16 +213,20 @@ def measure(name: str, url: str, args) -> None:
             bare = lambda days=days, region=region: bare_pairs(engine, days, region)  # noqa: E731
             call = endpoint(headers, days)
             bare_ms, call_ms = interleaved_medians([bare, call], args.runs)
+            bare_cpu, call_cpu = interleaved_cpu([bare, call], args.runs)
             queries = count_queries(engine, call)
             title = f"{label}, {days} days"
             print(
-                f"{title:<32}{bare_ms:>12.1f}{call_ms:>13.1f}{call_ms / bare_ms:>7.2f}x{queries:>9}"
+                f"{title:<26}{bare_ms:>12.1f}{call_ms:>13.1f}{call_ms / bare_ms:>7.2f}x{queries:>9}"
+                f"{bare_cpu:>13.0f} / {call_cpu:<9.0f}{call_cpu / bare_cpu:>7.2f}x"
             )
     browser = app.test_client()
-    browser.post("/login", data={"email": "admin@bench.test", "password": PASSWORD})
+    logged_in = browser.post("/login", data={"email": "admin@bench.test", "password": PASSWORD})
+    assert logged_in.status_code == 302, logged_in.status_code
 
     def page():
-        assert browser.get("/manager/calibration").status_code == 200
+        response = browser.get("/manager/calibration")
+        assert response.status_code == 200, (response.status_code, response.data[:500])
 
     (page_ms,) = interleaved_medians([page], args.runs)
     print(

@@ -191,6 +191,7 @@ def measure(name: str, url: str, args) -> None:
     print(
         f"\n{name}: {args.audits:,} audits in the window, {args.older:,} before it, "
         f"{LOCATIONS} locations (loaded in {loaded:.0f} s)"
+        f", load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
     gc.freeze()
     client = app.test_client()
@@ -206,11 +207,17 @@ def measure(name: str, url: str, args) -> None:
         assert client.post(path, json={"days": 90}, headers=headers).status_code == 200
 
     (call_ms,) = interleaved_medians([call], args.runs)
+    cpu = []  # this process's CPU time per call: what the machine's other load does not inflate
+    for _ in range(args.runs):
+        started = time.process_time()
+        call()
+        cpu.append(time.process_time() - started)
     streamed, both, rows = parts(app, draft_id)
     queries = count_queries(engine, call)
     print(
         f"  endpoint: {call_ms / 1000:.2f} s median of {args.runs} (target < 2 s), "
-        f"{queries} statements, {len(body['items'])} locations"
+        f"{queries} statements, {len(body['items'])} locations; this process's CPU "
+        f"{sorted(cpu)[len(cpu) // 2]:.2f} s (SQLite's work included, PostgreSQL's not)"
     )
     print(
         f"  answers streamed alone: {streamed:.2f} s ({rows:,} rows); "

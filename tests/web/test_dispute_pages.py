@@ -231,3 +231,19 @@ def test_the_rates_page_per_location_and_auditor(client, cast, store, login_as):
     assert 'Otto Auditor</th><td class="num">4</td><td class="num">2 <small>(50.0%)</small>' in text
     assert 'Ute Other</th><td class="num">1</td><td class="num">0 <small>(0.0%)</small>' in text
     assert "2 disputes open" in text
+
+
+def test_a_manager_disputes_from_the_audit_page(client, cast, audit_id):
+    client = as_user(client, cast.manager.user)
+    page = client.get(f"/manager/audits/{audit_id}").get_data(as_text=True)
+    assert "Dispute a result" in page
+    data = {
+        "csrf_token": csrf_of(client, f"/manager/audits/{audit_id}"),
+        "question": "tidy",
+        "comment": "Delivery day.",
+    }
+    response = client.post(f"/lead/audits/{audit_id}/disputes", data=data)
+    assert response.location.endswith(f"/manager/audits/{audit_id}")
+    found = db.session.scalars(select(Dispute)).one()
+    assert (found.question_key, found.opened_by_id) == ("tidy", cast.manager.user.id)
+    assert "Delivery day." in client.get(response.location).get_data(as_text=True)

@@ -3,7 +3,7 @@
 import copy
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from auditor.checklists import scoring, versions
 from auditor.core.extensions import db
@@ -208,3 +208,35 @@ def test_an_empty_window_answers_no_items(admin, world):
     region = db.session.get(Region, RegionFactory().id)
     body = what_if(admin, draft_of(admin, smile_weighs_three), region_id=region.id)
     assert (body["audits"], body["items"]) == (0, [])
+
+
+def test_the_statements_do_not_grow_with_the_audits(app, admin, world):
+    draft_id = draft_of(admin, smile_weighs_three)
+
+    def count():
+        seen = []
+        with app.app_context():
+            engine = db.engine
+        listener = lambda *args: seen.append(1)  # noqa: E731
+        event.listen(engine, "before_cursor_execute", listener)
+        try:
+            what_if(admin, draft_id)
+        finally:
+            event.remove(engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    before = count()
+    auditor = UserFactory(role="auditor")
+    for store in world["stores"].values():
+        for day in range(3):
+            audit = approved(
+                None,
+                store.id,
+                60.0,
+                day + 1,
+                auditor_id=auditor.id,
+                checklist_id=world["published"].id,
+            )
+            audit.answers.append(Answer(question_key="greet", value=True))
+    db.session.commit()
+    assert count() == before

@@ -78,9 +78,12 @@ def open_visits(
 
 
 def _refuse_clash(session: Session, user: User, visit: Assignment) -> None:
+    # a visit in the same daypart window elsewhere (a scheduled one: plain planned visits span
+    # days and do not pin the auditor to an hour)
     overlapping = exists().where(
         Assignment.auditor_id == user.id,
         Assignment.status == "open",
+        Assignment.daypart.is_not(None),
         Assignment.due_from < visit.due_to,
         Assignment.due_to > visit.due_from,
     )

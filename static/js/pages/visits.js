@@ -5,6 +5,7 @@ import { boot, onChange } from '../app.js';
 import { reviewOf, startVisit } from '../drafts.js';
 import { visibleQuestions } from '../rules.js';
 import { el, fill, formatDateTime, param, userId } from '../ui.js';
+import { showClaims } from './claims.js';
 
 const store = globalThis.AuditorStore;
 let assignments = [];
@@ -103,6 +104,8 @@ function plannedCard(assignment, drafts) {
     { class: 'card' },
     el('h3', {}, place.name),
     el('p', { class: 'meta' }, [place.address, place.code].filter(Boolean).join(' · ')),
+    // a scheduled visit's daypart window in the store's time: "Saturday afternoon, 12–17"
+    assignment.window ? el('p', { class: 'meta window' }, assignment.window) : null,
     el('p', { class: 'meta' }, `Due ${formatDateTime(assignment.due_from)} to ${formatDateTime(assignment.due_to)}`),
     action,
   );
@@ -269,6 +272,7 @@ async function main() {
   document.getElementById('lists').hidden = false;
   await lists;
   await Promise.all([prefetchPlanned(), showUnplanned(), showReturnedCount()]);
+  showClaims(async () => showPlanned(await store.listDrafts(userId())));
   if (takingControl) {
     // first visit: the lists above went past the service worker
     takingControl.then(cacheLists).then(() => {

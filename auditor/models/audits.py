@@ -51,6 +51,8 @@ class Assignment(Base):
     )
     occurrence: Mapped[int | None]
     daypart: Mapped[str | None] = mapped_column(String(16))
+    # when its auditor was reminded the day before (DESIGN §10.8); None: not yet
+    reminded_at: Mapped[datetime | None]
 
     location: Mapped[Location] = relationship()
     auditor: Mapped[User | None] = relationship(foreign_keys=[auditor_id])

@@ -14,6 +14,7 @@ EMAIL_KINDS = (
     "audit_alert",
     "audit_returned",
     "assignment_created",
+    "visit_tomorrow",
     "action_opened",
     "action_due_soon",
     "action_overdue",

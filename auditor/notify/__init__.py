@@ -28,4 +28,5 @@ SUBSCRIBER_MODULES: list[str] = [
     "auditor.notify.digest",
     "auditor.notify.dispute_alerts",
     "auditor.scheduling.jobs",  # the daily planning job (DESIGN §10.8)
+    "auditor.notify.reminders",  # the day-before reminder of a visit
 ]

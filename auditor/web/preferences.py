@@ -14,6 +14,7 @@ LABELS = {
     "audit_alert": "A visit in my regions fails (critical failure or score below target)",
     "audit_returned": "An audit of mine is returned to me",
     "assignment_created": "I am given a new visit",
+    "visit_tomorrow": "A visit of mine is tomorrow (a reminder)",
     "action_opened": "A corrective action I own is opened",
     "action_due_soon": "A corrective action I own is due in 2 days",
     "action_overdue": "A corrective action I own is overdue",
@@ -30,7 +31,7 @@ KINDS_BY_ROLE = {
         "action_overdue",
         "dispute_settled",
     ),
-    "auditor": ("audit_returned", "assignment_created"),
+    "auditor": ("audit_returned", "assignment_created", "visit_tomorrow"),
     "staff": ("action_opened", "action_due_soon", "action_overdue", "dispute_settled"),
 }
 

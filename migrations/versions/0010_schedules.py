@@ -81,6 +81,7 @@ def upgrade():
         batch_op.add_column(sa.Column("schedule_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("occurrence", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("daypart", sa.String(length=16), nullable=True))
+        batch_op.add_column(sa.Column("reminded_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.alter_column("auditor_id", existing_type=sa.Integer(), nullable=True)
         batch_op.create_foreign_key(
             batch_op.f("fk_assignments_schedule_id_schedules"),
@@ -109,6 +110,7 @@ def downgrade():
             batch_op.f("fk_assignments_schedule_id_schedules"), type_="foreignkey"
         )
         batch_op.alter_column("auditor_id", existing_type=sa.Integer(), nullable=False)
+        batch_op.drop_column("reminded_at")
         batch_op.drop_column("daypart")
         batch_op.drop_column("occurrence")
         batch_op.drop_column("schedule_id")

@@ -40,19 +40,15 @@ class DisputeDecisionSchema(ma.Schema):
     na = ma.fields.Boolean(metadata={"description": "Uphold: the answer becomes N/A."})
 
 
-class DisputePhotoUrl(Str):
-    def __init__(self, suffix: str = "", **kwargs):
-        super().__init__(attribute="id", dump_only=True, **kwargs)
-        self.suffix = suffix
-
-    def _serialize(self, value, attr, obj, **kwargs):
-        return f"/api/v1/disputes/{value}/photo{self.suffix}"
-
-
 class DisputePhotoSchema(ma.Schema):
+    """A dispute's photo: the sanitised display image's size and where to fetch it."""
+
     uuid = ma.fields.UUID(attribute="id")
     width = ma.fields.Integer()
     height = ma.fields.Integer()
+    # filled in by PhotoOf, which knows the dispute
+    url = Str(dump_only=True)
+    thumb_url = Str(dump_only=True)
 
 
 class PhotoOf(ma.fields.Nested):

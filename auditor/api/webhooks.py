@@ -56,11 +56,6 @@ def _webhook(webhook_id: int):
     return webhooks.get(db.session, webhook_id)
 
 
-def _allow_private() -> bool:
-    config = current_app.config
-    return bool(config["WEBHOOK_ALLOW_PRIVATE"]) or config["AUDITOR_ENV"] == "development"
-
-
 @blp.route("")
 class Webhooks(MethodView):
     @blp.arguments(PageArgs, location="query")
@@ -75,7 +70,12 @@ class Webhooks(MethodView):
     def post(self, data):
         """Register a webhook (admin): an http(s) URL, its events and a secret."""
         access.require_role(current_user, "admin")
-        webhook = webhooks.create(db.session, current_user, **data, allow_private=_allow_private())
+        webhook = webhooks.create(
+            db.session,
+            current_user,
+            **data,
+            allow_private=webhooks.private_allowed(current_app.config),
+        )
         db.session.commit()
         return webhook
 

@@ -27,7 +27,7 @@ from auditor.core.extensions import db
 from auditor.models import Webhook, WebhookDelivery, utcnow
 from auditor.notify import queue, webhook_payloads
 from auditor.notify.events import WEBHOOK_EVENTS, subscriber
-from auditor.notify.webhooks import private_target
+from auditor.notify.webhooks import private_allowed, private_target
 
 log = logging.getLogger(__name__)
 CLAIM_MARGIN_SECONDS = 30  # beyond the timeout: how long a claimed attempt may take
@@ -139,9 +139,8 @@ def _claim(session: Session, delivery_id: int, now: datetime, lease: timedelta) 
 def _attempt(delivery: WebhookDelivery, webhook: Webhook, config) -> Outcome:
     if not webhook.active:
         return Outcome(None, "The webhook is inactive.")
-    allowed = config["WEBHOOK_ALLOW_PRIVATE"] or config["AUDITOR_ENV"] == "development"
     # checked again at each send: a name may resolve elsewhere since it was registered
-    if not allowed and (refused := private_target(webhook.url)):
+    if not private_allowed(config) and (refused := private_target(webhook.url)):
         return Outcome(None, f"The host resolves to {refused}: refused.")
     body = delivery.payload.encode()
     headers = {

@@ -4,7 +4,8 @@ each wants. Sending lives in `webhook_delivery`; what each event's body holds in
 
 import ipaddress
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import Select, select
@@ -17,6 +18,12 @@ from auditor.notify.events import WEBHOOK_EVENTS
 
 URL_MAX = 2000
 SECRET_MAX = 200
+
+
+def private_allowed(config: Mapping[str, Any]) -> bool:
+    """Whether webhooks may target loopback and private addresses: in development, or with
+    WEBHOOK_ALLOW_PRIVATE=1."""
+    return bool(config["WEBHOOK_ALLOW_PRIVATE"]) or config["AUDITOR_ENV"] == "development"
 
 
 def _address_refused(address: str) -> bool:

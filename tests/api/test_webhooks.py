@@ -8,6 +8,8 @@ from auditor.core.errors import Conflict
 from auditor.core.extensions import db
 from auditor.models import WebhookDelivery
 from auditor.notify import events
+from tests.api.action_helpers import FAILING
+from tests.api.dispute_helpers import approved_audit, cast_of, decide, dispute
 from tests.api.review_helpers import submitted
 from tests.conftest import problem_of
 from tests.webhooks.receiver import receiving
@@ -227,3 +229,33 @@ def test_unknown_webhooks_answer_404(admin):
     assert admin.get("/api/v1/webhooks/999/deliveries").status_code == 404
     assert admin.post("/api/v1/webhooks/999/test").status_code == 404
     assert admin.delete("/api/v1/webhooks/999").status_code == 404
+
+
+def test_actions_and_disputes_arrive_as_their_gets_show_them(
+    admin, auditor, store, login_as, private_ok
+):
+    cast = cast_of(login_as, store, auditor)
+    with receiving() as receiver:
+        events = ["action.opened", "dispute.opened", "dispute.settled"]
+        register(admin, receiver.url, events)
+        audit_id = approved_audit(cast, store, answers=FAILING)  # a critical failure: an action
+        opened = dispute(cast.lead, audit_id)
+        assert opened.status_code == 201, opened.get_json()
+        dispute_id = opened.get_json()["id"]
+        as_opened = admin.get(f"/api/v1/disputes/{dispute_id}").get_json()
+        assert (
+            decide(admin, dispute_id, decision="reject", note="The meter says 80.").status_code
+            == 200
+        )
+        as_settled = admin.get(f"/api/v1/disputes/{dispute_id}").get_json()
+        arrived = receiver.all()
+    types = [r.json["type"] for r in arrived]
+    assert types[-2:] == ["dispute.opened", "dispute.settled"]
+    assert set(types[:-2]) == {"action.opened"}
+    actions = [r.json["data"] for r in arrived[:-2]]
+    for action in actions:
+        assert action == admin.get(f"/api/v1/actions/{action['id']}").get_json()
+        assert action["audit_uuid"] == audit_id
+    assert arrived[-2].json["data"] == as_opened
+    assert arrived[-1].json["data"] == as_settled
+    assert all(r.signed_by(SECRET) for r in arrived)

@@ -23,6 +23,7 @@ from auditor.web import (
     manager,
     preferences,
     review,
+    schedules,
     staff,
 )
 from auditor.web import app as phone_app
@@ -47,5 +48,6 @@ def register_pages(app: Flask) -> None:
     for pages in pages_in_order:
         app.register_blueprint(pages.bp)
     app.register_blueprint(disputes.bp)  # a lead's store audits, the admin's open disputes
+    app.register_blueprint(schedules.bp)  # schedules of visits and their preview (§10.8)
     # a filter, not a macro: tables of a thousand stores print several scores a row
     app.add_template_filter(charts.one_decimal, "score")

@@ -20,6 +20,7 @@ from auditor.api import (
     auth,
     calibration,
     checklists,
+    claims,  # noqa: F401  (attaches its routes to assignments.blp)
     disputes,
     insights,
     locations,
@@ -27,6 +28,8 @@ from auditor.api import (
     photos,
     regions,
     reviews,
+    schedules,
+    unavailability,
     users,
     webhooks,
     whatif,
@@ -60,6 +63,8 @@ BLUEPRINTS = (
     calibration.blp,
     whatif.blp,
     webhooks.blp,
+    schedules.blp,
+    unavailability.blp,
 )
 # reachable without credentials: logging in and the API's own description
 PUBLIC = frozenset({("auth.Tokens", "POST"), ("api-docs.openapi_json", "GET")})

@@ -5,7 +5,11 @@
  *   downloads only what changed, then takes over at once (skipWaiting + clientsClaim);
  *   drafts and the outbox live in IndexedDB and are never touched by an update.
  * - The app's pages are network-first, kept in a cache named after the app version; the
- *   install step fetches them all so every page opens offline after the first visit.
+ *   install step fetches them all so every page opens offline after the first visit. A
+ *   version installs only once it has every page: a page that fails, or a lapsed login
+ *   that answers the login page instead, fails the install and the old version stays in
+ *   charge with its own pages (an update must never strand the app offline). A page
+ *   missing from this version's cache is still served from an older one.
  * - Reads the app needs offline (assignments, checklists, stores, rosters, audits) are
  *   network-first with a cached fallback; photos cache-first (a UUID's bytes never change).
  * - Writes are never cached or routed: the outbox sends them, here too on Background Sync.
@@ -67,8 +71,10 @@ routing.registerRoute(
       const response = await pages.handle(options);
       if (response) return response;
     } catch (error) {
-      // neither the network nor the cache had it
+      // neither the network nor this version's cache had it: an older version's may
     }
+    const older = await olderPage(new URL(options.request.url).pathname);
+    if (older) return older;
     return new Response(OFFLINE_PAGE, { status: 503, headers: { 'Content-Type': 'text/html' } });
   },
 );
@@ -108,28 +114,67 @@ routing.registerRoute(
   'GET',
 );
 
-/** Fetch every app page into this version's cache (with the login cookie); best effort. */
-async function warmPages() {
-  const cache = await caches.open(PAGES_CACHE);
-  await Promise.all(
-    SHELL.pages.map(async (path) => {
-      try {
-        const response = await fetch(path, { credentials: 'same-origin', cache: 'no-store' });
-        if (response.status === 200 && !response.redirected) await cache.put(path, response);
-      } catch (error) {
-        // offline or logged out: the page is cached on its first visit instead
-      }
-    }),
-  );
+/** A page from any pages cache of this app, the latest made first; undefined when none has it. */
+async function olderPage(path) {
+  const names = (await caches.keys()).filter((name) => name.startsWith('auditor-pages-'));
+  for (const name of names.reverse()) {
+    const response = await (await caches.open(name)).match(path);
+    if (response) return response;
+  }
+  return undefined;
 }
 
+const PAGE_TIMEOUT_MS = 20000; // a stalled connection must not hold an install for ever
+
+/** Fetch one app page into this version's cache (with the login cookie); false if it failed. */
+async function warmPage(cache, path) {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), PAGE_TIMEOUT_MS);
+  try {
+    // a lapsed login answers with a redirect to the login page: not the page, never followed
+    const response = await fetch(path, {
+      credentials: 'same-origin',
+      cache: 'no-store',
+      redirect: 'manual',
+      signal: abort.signal,
+    });
+    if (response.status !== 200 || response.type === 'opaqueredirect') return false;
+    await cache.put(path, response);
+    return true;
+  } catch (error) {
+    return false; // offline, stalled, or the server broke off
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Fetch every app page into this version's cache; answers the paths that failed. */
+async function warmPages() {
+  const cache = await caches.open(PAGES_CACHE);
+  const done = await Promise.all(SHELL.pages.map((path) => warmPage(cache, path)));
+  return SHELL.pages.filter((path, index) => !done[index]);
+}
+
+/** Install only with every page cached: otherwise the old version stays (install fails). */
+async function installPages() {
+  const missing = await warmPages();
+  if (missing.length) {
+    await caches.delete(PAGES_CACHE); // half a version is no use: the next try starts afresh
+    throw new Error(`app version ${SHELL.version} not installed: no copy of ${missing.join(', ')}`);
+  }
+}
+
+/** Drop older versions' pages, once this version's cache holds every page. */
 async function dropOldPages() {
+  const cache = await caches.open(PAGES_CACHE);
+  const held = await Promise.all(SHELL.pages.map((path) => cache.match(path)));
+  if (held.some((response) => !response)) return; // keep what an offline page may need
   for (const name of await caches.keys()) {
     if (name.startsWith('auditor-pages-') && name !== PAGES_CACHE) await caches.delete(name);
   }
 }
 
-self.addEventListener('install', (event) => event.waitUntil(warmPages()));
+self.addEventListener('install', (event) => event.waitUntil(installPages()));
 self.addEventListener('activate', (event) => event.waitUntil(dropOldPages()));
 
 self.addEventListener('message', (event) => {

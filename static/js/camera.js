@@ -44,9 +44,27 @@ async function encode(bitmap, width, height) {
   return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', QUALITY));
 }
 
+// HEIC/HEIF brands (an ISO-BMFF `ftyp` box): photos of phones whose browser cannot decode them
+const HEIF_BRANDS = ['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1'];
+
+/** Whether the bytes start like a HEIC/HEIF photo. */
+export function isHeif(bytes) {
+  const text = (from, to) => String.fromCharCode(...bytes.subarray(from, to));
+  return bytes.length >= 12 && text(4, 8) === 'ftyp' && HEIF_BRANDS.includes(text(8, 12));
+}
+
+/** A chosen file that is no photo: refused on the phone, never queued (issue 11). */
+export class NotAPhoto extends Error {
+  constructor(name) {
+    super(`“${name}” is not a photo this app can send: choose or take a JPEG, PNG, WebP or HEIC photo.`);
+    this.name = 'NotAPhoto';
+  }
+}
+
 /**
- * {blob, width, height, scaled}: the photo with its long side at most 2048 px. A format the
- * browser cannot decode (HEIC on some phones) goes up as it is: the server converts it.
+ * {blob, width, height, scaled}: the photo with its long side at most 2048 px. HEIC, which
+ * some browsers cannot decode, goes up as it is (the server converts it); any other file the
+ * browser cannot decode is no image and throws NotAPhoto.
  */
 export async function scalePhoto(file) {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -54,6 +72,7 @@ export async function scalePhoto(file) {
   try {
     bitmap = await createImageBitmap(file, { imageOrientation: 'none' });
   } catch (error) {
+    if (!isHeif(bytes)) throw new NotAPhoto(file.name || 'The file');
     return { blob: file, width: null, height: null, scaled: false };
   }
   const { width, height } = bitmap;

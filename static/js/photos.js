@@ -1,10 +1,16 @@
 // The photos of one question: take (camera), thumbnails, delete. Photos wait in IndexedDB
 // until the visit is sent; a returned audit's photos on the server can be removed too.
+// Scaling shows its progress; a file that is no photo is refused when chosen, and a photo
+// the phone has no room for is said so at the photo (it is never claimed added).
 import { photoUrl } from './api.js';
-import { scalePhoto } from './camera.js';
+import { NotAPhoto, scalePhoto } from './camera.js';
+import { isQuotaError } from './storage.js';
 import { announce, el, fill } from './ui.js';
 
 const store = globalThis.AuditorStore;
+const NO_ROOM =
+  'Not saved: this phone has no room left for the photo. Send what waits in the outbox, ' +
+  'free space on the phone, then take it again.';
 
 function thumbnail(src, alt, onDelete, deleteLabel) {
   const img = el('img', { alt, width: 96, height: 96, loading: 'lazy', decoding: 'async' });
@@ -18,9 +24,49 @@ function thumbnail(src, alt, onDelete, deleteLabel) {
   );
 }
 
+/** What to tell the auditor about a photo that could not be kept. */
+function problemText(error) {
+  if (error instanceof NotAPhoto) return error.message;
+  if (isQuotaError(error)) return NO_ROOM;
+  return `Not saved: ${error && error.message ? error.message : 'the phone could not keep the photo'}.`;
+}
+
+const plural = (n) => `${n} photo${n === 1 ? '' : 's'}`;
+
+/**
+ * Scale and store `files` for a question, one after another, saying which is being scaled.
+ * Answers {added, problems}; a full storage stops the rest (they would fail alike).
+ */
+async function keepPhotos(files, { draft, question, status }) {
+  const problems = [];
+  let added = 0;
+  for (const [index, file] of files.entries()) {
+    status.textContent = `Scaling photo ${index + 1} of ${files.length}…`;
+    try {
+      const scaled = await scalePhoto(file);
+      await store.putPhoto({
+        uuid: crypto.randomUUID(),
+        audit: draft.uuid,
+        question: question.key,
+        blob: scaled.blob,
+        width: scaled.width,
+        height: scaled.height,
+        createdAt: new Date().toISOString(),
+      });
+      added += 1;
+    } catch (error) {
+      problems.push(problemText(error));
+      if (isQuotaError(error)) break;
+    }
+  }
+  return { added, problems };
+}
+
 /** The photo block of a question; `onChange` runs after a photo is added or removed. */
 export function photoField(draft, question, onChange) {
   const list = el('ul', { class: 'thumbs', 'aria-label': `Photos for: ${question.text}` });
+  const status = el('p', { class: 'photo-status', id: `ps-${question.key}`, role: 'status' });
+  const problem = el('p', { class: 'note warn photo-problem', id: `pe-${question.key}`, role: 'alert', hidden: true });
   const urls = [];
   const required = question.photo === 'required';
 
@@ -67,25 +113,21 @@ export function photoField(draft, question, onChange) {
     multiple: true,
     class: 'visually-hidden',
     id: `photo-${question.key}`,
+    'aria-describedby': `ps-${question.key} pe-${question.key}`,
   });
   input.addEventListener('change', async () => {
     const files = [...input.files];
     input.value = '';
-    for (const file of files) {
-      const scaled = await scalePhoto(file);
-      await store.putPhoto({
-        uuid: crypto.randomUUID(),
-        audit: draft.uuid,
-        question: question.key,
-        blob: scaled.blob,
-        width: scaled.width,
-        height: scaled.height,
-        createdAt: new Date().toISOString(),
-      });
-    }
+    if (!files.length) return;
+    problem.hidden = true;
+    const { added, problems } = await keepPhotos(files, { draft, question, status });
+    const said = added ? `${plural(added)} added.` : 'No photo added.';
+    status.textContent = problems.length && added ? `${said} ${plural(problems.length)} not.` : said;
+    problem.textContent = problems.join(' ');
+    problem.hidden = !problems.length;
     await render();
     onChange();
-    announce(`${files.length} photo${files.length === 1 ? '' : 's'} added.`);
+    announce(problems.length ? `${status.textContent} ${problem.textContent}` : said);
   });
 
   render();
@@ -99,6 +141,8 @@ export function photoField(draft, question, onChange) {
       { class: 'button secondary', for: input.id },
       required ? 'Take photo (required)' : 'Take photo (optional)',
     ),
+    status,
+    problem,
     list,
   );
 }

@@ -9,6 +9,15 @@ export const PHOTO_REQUIRED = 'photo required';
 
 const isInt = (v) => typeof v === 'number' && Number.isInteger(v);
 
+/** "from 0 to 3600 s", "at least 0 s", "at most 10": a numeric question's bounds. */
+function rangeText(q) {
+  const suffix = q.unit ? ` ${q.unit}` : '';
+  const low = q.min ?? null;
+  const high = q.max ?? null;
+  if (low !== null && high !== null) return `from ${low} to ${high}${suffix}`;
+  return low !== null ? `at least ${low}${suffix}` : `at most ${high}${suffix}`;
+}
+
 const VALIDATORS = {
   yes_no: (q, v) => (typeof v === 'boolean' ? null : 'must be true or false'),
   scale: (q, v) =>
@@ -19,7 +28,10 @@ const VALIDATORS = {
   },
   numeric: (q, v) => {
     if (typeof v !== 'number') return 'must be a number';
-    return Number.isFinite(v) ? null : 'must be a finite number';
+    if (!Number.isFinite(v)) return 'must be a finite number';
+    const low = q.min ?? null;
+    const high = q.max ?? null;
+    return (low !== null && v < low) || (high !== null && v > high) ? `must be ${rangeText(q)}` : null;
   },
   text: (q, v) => (typeof v === 'string' ? null : 'must be text'),
 };

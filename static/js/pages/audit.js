@@ -6,6 +6,7 @@ import { checklistForm } from '../form.js';
 import { locate } from '../geo.js';
 import { photoField } from '../photos.js';
 import { soundMeter } from '../soundmeter.js';
+import { askToKeepData, PHOTO_BYTES, roomWarning } from '../storage.js';
 import { stopwatch } from '../stopwatch.js';
 import { el, fill, formatDateTime, param } from '../ui.js';
 
@@ -17,6 +18,16 @@ function describeVisit(draft) {
   return parts.join(' · ');
 }
 
+/** Warn, above the checklist, while the phone has room for only a few more photos. */
+async function showRoom(draft) {
+  const photos = await store.photosOf(draft.uuid);
+  const size = photos.length ? photos.reduce((sum, p) => sum + p.blob.size, 0) / photos.length : PHOTO_BYTES;
+  const warning = await roomWarning(Math.max(size, PHOTO_BYTES / 4));
+  const line = document.getElementById('room');
+  line.textContent = warning || '';
+  line.hidden = !warning;
+}
+
 function helpersFor(draft, save) {
   return (question, setValue) => {
     const parts = [];
@@ -26,7 +37,11 @@ function helpersFor(draft, save) {
       setValue(Math.min(Math.max(value, question.min ?? -Infinity), question.max ?? Infinity));
     if (question.type === 'numeric' && question.unit === 's') parts.push(stopwatch(draft, question, measured));
     if (question.type === 'numeric' && question.unit === 'dB') parts.push(soundMeter(question, measured));
-    if (question.photo !== 'none') parts.push(photoField(draft, question, save));
+    const photosChanged = () => {
+      save();
+      showRoom(draft);
+    };
+    if (question.photo !== 'none') parts.push(photoField(draft, question, photosChanged));
     return parts;
   };
 }
@@ -118,6 +133,8 @@ async function main() {
   document.title = `${draft.location.name} · Auditor`;
   document.getElementById('visit-meta').textContent = describeVisit(draft);
   showReviewNote(draft);
+  askToKeepData(); // drafts and photos must not be evicted when the phone runs low
+  showRoom(draft);
   document.getElementById('to-review').href = `/app/review?id=${draft.uuid}`;
 
   const overall = document.getElementById('overall');

@@ -82,23 +82,32 @@ function showWarnings(draft, store) {
   document.getElementById('warnings').hidden = !warnings.length;
 }
 
+/**
+ * When the visit ended: the time the auditor corrected it to, a returned audit's own, else
+ * now. Never frozen when the review page first opens (an early look is not the end of the
+ * visit): a new visit ends when it is submitted.
+ */
+function endOf(draft) {
+  if (draft.finishedCorrected || (draft.kind === 'returned' && draft.finishedAt)) return draft.finishedAt;
+  return new Date().toISOString();
+}
+
 /** The time the auditor left the store (now, unless corrected), and the warnings it moves. */
 async function leavingTime(draft, queued) {
-  if (!draft.finishedAt && !queued) {
-    draft.finishedAt = new Date().toISOString(); // left the store: now, unless corrected below
-    await store.putDraft(draft);
-  }
+  const ended = () => (queued ? draft.finishedAt : endOf(draft));
   const finished = document.getElementById('finished');
-  finished.value = draft.finishedAt ? localInput(draft.finishedAt) : '';
+  finished.value = ended() ? localInput(ended()) : '';
   finished.disabled = queued;
   const position = await storePosition(draft);
+  const warn = () => showWarnings({ ...draft, finishedAt: ended() }, position);
   finished.addEventListener('change', async () => {
     if (!finished.value) return;
     draft.finishedAt = new Date(finished.value).toISOString();
-    showWarnings(draft, position);
+    draft.finishedCorrected = true;
+    warn();
     await store.putDraft(draft);
   });
-  showWarnings(draft, position);
+  warn();
 }
 
 async function main() {
@@ -136,6 +145,7 @@ async function main() {
   submit.disabled = !ready;
   submit.addEventListener('click', async () => {
     submit.disabled = true;
+    draft.finishedAt = endOf(draft); // the visit ends now, unless the auditor said otherwise
     await queueVisit(draft);
     note.textContent = 'Queued. It is sent now if there is a connection, or as soon as there is one.';
     note.hidden = false;

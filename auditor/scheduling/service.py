@@ -26,7 +26,7 @@ from auditor.scheduling.programme import Person, Plan, Programme, Site, Visit
 from auditor.scheduling.unavailability import days_off
 
 AHEAD_DAYS = 28  # the daily job creates visits four weeks ahead
-EDITABLE = ("location_ids", "auditor_ids", "dayparts", "min_gap_days")
+START_WITHIN_DAYS = 366  # a schedule starts within a year of today, either way
 
 
 def _locations(session: Session, planner: User, ids: Sequence[int]) -> list[Location]:
@@ -67,9 +67,19 @@ def _check_rhythm(every_days: int, min_gap_days: int) -> None:
         raise Invalid({"min_gap_days": [message]})
 
 
+def _check_start(starts_on: date | None) -> date:
+    today = utcnow().date()
+    if starts_on is None:
+        return today
+    if abs((starts_on - today).days) > START_WITHIN_DAYS:
+        raise Invalid({"starts_on": [f"Within {START_WITHIN_DAYS} days of today."]})
+    return starts_on
+
+
 def create(session: Session, planner: User, data: Mapping[str, Any]) -> Schedule:
     """A new active schedule (admin, or a manager for stores of their regions)."""
     access.require_role(planner, "admin", "manager")
+    starts_on = _check_start(data.get("starts_on"))
     checklist = session.get(Checklist, data["checklist_id"])
     if checklist is None or checklist.status != "published":
         raise Invalid({"checklist_id": [f"Unknown published checklist {data['checklist_id']}."]})
@@ -79,7 +89,7 @@ def create(session: Session, planner: User, data: Mapping[str, Any]) -> Schedule
         every_days=data["every_days"],
         min_gap_days=data["min_gap_days"],
         dayparts=_check_shares(data.get("dayparts") or {}),
-        starts_on=data.get("starts_on") or utcnow().date(),
+        starts_on=starts_on,
         status="active",
         created_by_id=planner.id,
         locations=_locations(session, planner, data["location_ids"]),

@@ -185,3 +185,10 @@ def test_days_off_are_kept(admin, login_as, world):
     past = away.post("/api/v1/me/unavailability", json={"days": ["2020-01-01"]})
     assert past.status_code == 422
     assert admin.get("/api/v1/me/unavailability").status_code == 403
+
+
+@pytest.mark.parametrize("starts_on", ["0001-01-01", "9999-12-31", "2020-01-01"])
+def test_a_start_far_from_today_answers_422(admin, world, starts_on):
+    response = admin.post("/api/v1/schedules", json=world.body(starts_on=starts_on))
+    assert response.status_code == 422
+    assert "starts_on" in problem_of(response)["errors"]

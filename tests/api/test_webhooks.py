@@ -1,13 +1,16 @@
 """Webhooks through the API (DESIGN §10.7), with the queue in immediate mode: registration,
 who may, which URLs are refused, and what a real receiver gets for each event."""
 
+from datetime import timedelta
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
 from auditor.core.errors import Conflict
 from auditor.core.extensions import db
-from auditor.models import WebhookDelivery
-from auditor.notify import events
+from auditor.models import WebhookDelivery, utcnow
+from auditor.notify import events, webhook_delivery
 from tests.api.action_helpers import FAILING
 from tests.api.dispute_helpers import approved_audit, cast_of, decide, dispute
 from tests.api.review_helpers import submitted
@@ -259,3 +262,63 @@ def test_actions_and_disputes_arrive_as_their_gets_show_them(
     assert arrived[-2].json["data"] == as_opened
     assert arrived[-1].json["data"] == as_settled
     assert all(r.signed_by(SECRET) for r in arrived)
+
+
+def readme_verifier():
+    """The receiver's five lines from the README, run as they are written there."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = next(b for b in readme.split("```python\n")[1:] if "def verified" in b)
+    namespace: dict = {}
+    exec(block.split("```")[0], namespace)  # our own README's example
+    return namespace["verified"]
+
+
+def test_the_readme_s_five_lines_verify_a_real_delivery(admin, private_ok):
+    verified = readme_verifier()
+    with receiving() as receiver:
+        hook = register(admin, receiver.url, ["audit.approved"]).get_json()
+        admin.post(f"/api/v1/webhooks/{hook['id']}/test")
+        (arrived,) = receiver.all()
+    header = arrived.headers["X-Auditor-Signature"]
+    assert verified(SECRET, arrived.body, header)
+    assert not verified("wrong", arrived.body, header)
+    assert not verified(SECRET, arrived.body + b" ", header)
+
+
+def due_now(delivery_id: int) -> None:
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    delivery.next_attempt_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+
+
+def test_backoff_doubles_and_the_last_attempt_fails_the_delivery(app, admin, private_ok):
+    app.config["WEBHOOK_ATTEMPTS"] = 3
+    with receiving([500, 502, 503, 200]) as receiver:
+        hook = register(admin, receiver.url, ["audit.approved"]).get_json()
+        delivery_id = admin.post(f"/api/v1/webhooks/{hook['id']}/test").get_json()["id"]
+        waits = []
+        for _ in range(2):
+            row = db.session.get(WebhookDelivery, delivery_id)
+            db.session.refresh(row)
+            waits.append(round((row.next_attempt_at - utcnow()).total_seconds()))
+            due_now(delivery_id)
+            # the minute sweep finds it due and sends it (immediate mode: right here)
+            assert webhook_delivery.sweep_deliveries.call_local() == 1
+        assert [r.answered for r in receiver.all()] == [500, 502, 503]
+    assert waits in ([30, 60], [29, 59], [30, 59], [29, 60])  # base 30 x 2^(attempt - 1)
+    (logged,) = admin.get(f"/api/v1/webhooks/{hook['id']}/deliveries").get_json()["items"]
+    assert (logged["status"], logged["attempts"], logged["status_code"]) == ("failed", 3, 503)
+    assert logged["next_attempt_at"] is None
+    assert webhook_delivery.sweep_deliveries.call_local() == 0  # nothing due any more
+
+
+def test_a_delivery_is_sent_once_however_often_its_job_runs(admin, private_ok):
+    with receiving([500]) as receiver:
+        hook = register(admin, receiver.url, ["audit.approved"]).get_json()
+        delivery_id = admin.post(f"/api/v1/webhooks/{hook['id']}/test").get_json()["id"]
+        due_now(delivery_id)
+        # the scheduled retry, the sweep and a second worker may all run it: one attempt
+        for _ in range(3):
+            webhook_delivery.deliver.call_local(delivery_id)
+        assert [r.answered for r in receiver.all()] == [500, 200]
+    assert db.session.get(WebhookDelivery, delivery_id).attempts == 2

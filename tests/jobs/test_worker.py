@@ -115,3 +115,9 @@ def test_ctrl_c_lets_the_running_job_finish_and_stops_the_worker(jobs, tmp_path)
     wait_for(lambda: words(out, "start"), 20, jobs.log)
     assert worker.stop() == 0
     assert len(words(out, "done")) == 1
+
+
+def test_the_worker_refuses_to_start_when_jobs_run_immediately(runner):
+    result = runner.invoke(args=["worker"])
+    assert result.exit_code == 1
+    assert "JOBS_IMMEDIATE is on" in result.output

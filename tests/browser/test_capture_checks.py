@@ -48,8 +48,7 @@ def test_a_number_beyond_its_bounds_is_said_at_the_field_and_blocks_submit(audit
     error.wait_for()
     assert error.text_content() == "Check this: must be from 0 to 3600 s."
     assert page.locator("#q-greet_seconds").get_attribute("class") == "q invalid"
-    error.evaluate("(node) => node.scrollIntoView({block: 'center'})")
-    page.screenshot(path="docs/screenshots/queue-7-bounds.png")
+    page.locator("#q-greet_seconds").screenshot(path="docs/screenshots/queue-7-bounds.png")
 
     page.get_by_role("link", name="Review and submit").click()
     page.wait_for_selector("body[data-ready=true]")
@@ -77,8 +76,7 @@ def test_a_file_that_is_no_image_is_refused_when_chosen(audit_page, page_errors)
     assert page.locator("#ps-tidy").text_content() == "No photo added."
     assert photos_of(page, uuid) == 0
     assert page.locator("#q-tidy .thumbs li").count() == 0
-    page.locator("#pe-tidy").evaluate("(node) => node.scrollIntoView({block: 'center'})")
-    page.screenshot(path="docs/screenshots/queue-7-not-a-photo.png")
+    page.locator("#q-tidy").screenshot(path="docs/screenshots/queue-7-not-a-photo.png")
 
     # with a real photo beside it, the photo is kept and the other refused
     real = {"name": "real.jpg", "mimeType": "image/jpeg", "buffer": photo_jpeg(800, 600, (9, 9, 9))}

@@ -121,3 +121,11 @@ def test_the_worker_refuses_to_start_when_jobs_run_immediately(runner):
     result = runner.invoke(args=["worker"])
     assert result.exit_code == 1
     assert "JOBS_IMMEDIATE is on" in result.output
+
+
+def test_the_webhook_sweep_is_a_periodic_job_of_every_minute(app):
+    from datetime import UTC, datetime
+
+    minute = datetime(2027, 1, 4, 13, 37, tzinfo=UTC).replace(tzinfo=None)  # huey's naive UTC
+    due = {job.name for job in queue.huey.read_periodic(minute)}
+    assert "sweep_deliveries" in due

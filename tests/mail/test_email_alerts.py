@@ -3,8 +3,10 @@ recipients it names, reads on a phone (store, score, what failed, the remark, on
 to what each recipient may see, and honours each one's preferences and the managers' digest."""
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from tests.mail.conftest import BASE_URL
 from tests.web.page_world import browse_as, csrf_of
 
 SOON, LATE = "action.due_soon", "action.overdue"
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 @dataclass
@@ -311,3 +314,12 @@ def test_seeding_the_demo_mails_nobody(app, smtp):
     opened = db.session.scalars(select(CorrectiveAction)).all()
     assert opened  # the demo's failures raised actions, announced to nobody
     assert smtp.received == []
+
+
+def test_email_templates_carry_no_script_and_no_remote_images():
+    # styles are inline (mail clients drop style sheets); nothing runs, nothing is fetched
+    for template in sorted((TEMPLATES / "email").glob("*.html")):
+        html = template.read_text()
+        assert "<script" not in html, template.name
+        assert not re.search(r"\son[a-z]+\s*=", html), template.name
+        assert "<img" not in html, template.name

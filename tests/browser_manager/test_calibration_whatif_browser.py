@@ -48,10 +48,12 @@ def test_an_admin_sees_the_what_if_before_publishing(browse, admin, what_if_worl
         page.get_by_role("link", name="What if… then publish").click()
         page.get_by_label("Region").select_option(label=region)  # applies itself (pages.js)
         expect(page).to_have_url(re.compile(r"region_id=\d+"))
+        page.wait_for_load_state()
         expect(page.locator(".summary strong").first).to_have_text("5")
         movers = page.locator("ul.movers li").all_inner_texts()
         page.screenshot(path="/tmp/whatif-page.png", full_page=True)
         page.get_by_role("button", name="Publish mini v2").click()
+        expect(page).to_have_url(re.compile(r"/admin/checklists$"))
         expect(page.get_by_text("Published mini v2.")).to_be_visible()
         return movers
 

@@ -11,10 +11,10 @@ from auditor.web import (
     admin,
     admin_assignments,  # noqa: F401  (attaches its routes to admin.bp)
     admin_checklists,
-    admin_whatif,  # noqa: F401  (attaches its route to admin_checklists.bp)
     admin_locations,  # noqa: F401  (attaches its routes to admin.bp)
     admin_users,  # noqa: F401  (attaches its routes to admin.bp)
     admin_webhooks,  # noqa: F401  (attaches its routes to admin.bp)
+    admin_whatif,  # noqa: F401  (attaches its route to admin_checklists.bp)
     auth,
     calibration,
     disputes,

@@ -37,7 +37,9 @@ export async function forgetCachedAnswers() {
 async function changeOfUser(id) {
   const last = await store.getMeta('lastUser');
   if (last !== undefined && last !== id) await forgetCachedAnswers();
-  await store.setMeta('lastUser', id);
+  // written only when it changes: on a phone whose storage is full, every write fails, and
+  // the app must still get its session to send the outbox (which frees the room)
+  if (last !== id) await store.setMeta('lastUser', id);
   await store.pruneSessions(id); // tokens of others stay only while their items wait
 }
 

@@ -3,6 +3,7 @@
 // The header says what the last try met (no connection, server trouble, online), "N items
 // sent" shows where it can be seen, and "Log in again" while anything waits for a login.
 import { session } from './api.js';
+import { askToKeepData } from './storage.js';
 import { announce, userId } from './ui.js';
 
 const store = globalThis.AuditorStore;
@@ -108,8 +109,16 @@ function warmPagesOnce(auth) {
   sessionStorage.setItem('warmed', login);
 }
 
+/** Ask once a browser session that the browser keep drafts and photos (persistent storage). */
+function keepDataOnce() {
+  if (sessionStorage.getItem('persist-asked')) return;
+  sessionStorage.setItem('persist-asked', '1');
+  askToKeepData();
+}
+
 export function boot() {
   registerWorker();
+  keepDataOnce();
   showNetwork();
   onChange(showCount);
   onReport((report) => {

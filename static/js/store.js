@@ -67,7 +67,8 @@
     const sessions = (row && row.value) || {};
     const current = ((await tx.store.get('session')) || {}).value;
     const result = change(sessions, current);
-    await tx.store.put({ key: 'sessions', value: sessions });
+    // false: nothing changed, nothing written (a full storage refuses every write)
+    if (result !== false) await tx.store.put({ key: 'sessions', value: sessions });
     if (result && result.current !== undefined) {
       if (result.current) await tx.store.put({ key: 'session', value: result.current });
       else await tx.store.delete('session');
@@ -104,10 +105,9 @@
   async function pruneSessions(userId) {
     const owners = new Set((await outboxItems()).map((item) => item.userId));
     await sessionsTx((sessions) => {
-      for (const id of Object.keys(sessions)) {
-        if (Number(id) !== userId && !owners.has(Number(id))) delete sessions[id];
-      }
-      return null;
+      const stale = Object.keys(sessions).filter((id) => Number(id) !== userId && !owners.has(Number(id)));
+      stale.forEach((id) => delete sessions[id]);
+      return stale.length ? null : false;
     });
   }
 

@@ -27,6 +27,7 @@ importScripts(
   versioned('/static/vendor/idb/umd.js'),
   versioned('/static/js/store.js'),
   versioned('/static/js/outbox-diff.js'),
+  versioned('/static/js/outbox-photos.js'),
   versioned('/static/js/outbox-core.js'),
 );
 

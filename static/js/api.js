@@ -8,6 +8,7 @@
 import '../vendor/idb/umd.js'; // publishes globalThis.idb for store.js
 import './store.js';
 import './outbox-diff.js';
+import './outbox-photos.js';
 import './outbox-core.js';
 import { userId } from './ui.js';
 

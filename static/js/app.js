@@ -66,7 +66,7 @@ async function showCount() {
     const audits = new Set(items.map((item) => item.audit));
     badge.textContent = audits.size ? String(audits.size) : '';
     badge.hidden = !audits.size;
-    const failed = items.some((item) => item.state === 'failed' || item.state === 'auth');
+    const failed = items.some((item) => ['failed', 'auth', 'refused'].includes(item.state));
     badge.dataset.state = failed ? 'failed' : 'waiting';
   }
   const banner = document.getElementById('relogin');

@@ -1,21 +1,17 @@
 /* The outbox: what the phone still has to send, sent in order, exactly once in effect.
  *
  * A visit queues its audit (PUT), photo removals, photos, then the submit; each audit's items
- * go one after another, and one that cannot go holds back the rest of that audit only. The
- * client-made UUIDs make every retry safe: the server answers a repeat with the same result.
- * Network errors, 408, 429 and 5xx wait and retry with exponential backoff; only tries the
- * timer makes grow it (a page load, "Send now", `online` or any request that went through
- * mean conditions changed, and must not push the next try further off); no answer at all
- * looks again within seconds. Every request has a timeout, so a server that accepts and
- * never answers cannot hold the outbox. 401 drops the token and waits for a new login;
- * other 4xx fail with the server's message, and the auditor retries or deletes. A 409 is
- * checked against the server: an audit that holds exactly what was queued here is done
- * (an earlier submit got through but its answer was lost); anything else is a conflict,
- * kept with both versions' differences for the auditor to settle (outbox-diff.js).
- * Each item goes under its own auditor's token (a shared phone).
- *
- * A classic script like store.js: the pages and the service worker (Background Sync) both
- * send. Web Locks keep two of them from sending at once where the browser has them.
+ * go one after another, and one that cannot go holds back the rest of that audit only (a
+ * photo the server refuses holds back only the submit: outbox-photos.js). Client-made UUIDs
+ * make every retry safe. Network errors, 408, 429 and 5xx retry with exponential backoff;
+ * only the timer's tries grow it (a page load, "Send now", `online` or a request that went
+ * through mean conditions changed); no answer at all looks again within seconds. Every
+ * request has a timeout. 401 drops the token and waits for a new login; other 4xx fail with
+ * the server's message. A 409 is checked against the server: an audit holding exactly what
+ * was queued is done (its answer was lost); anything else is a conflict, kept with both
+ * versions' differences for the auditor to settle (outbox-diff.js). Each item goes under
+ * its own auditor's token (a shared phone). A classic script like store.js: the pages and
+ * the service worker (Background Sync) both send; Web Locks keep them from sending at once.
  */
 (function (root) {
   'use strict';
@@ -105,14 +101,8 @@
         return classify(item, await send('DELETE', `${base}/photos/${item.photo}`, token), [
           204, 404,
         ]);
-      case 'photo': {
-        const photo = await store().getPhoto(item.photo);
-        if (!photo) return { outcome: 'failed', message: 'The photo is no longer on this phone.' };
-        const query = item.question ? `?question=${encodeURIComponent(item.question)}` : '';
-        const path = `${base}/photos/${item.photo}${query}`;
-        const type = photo.blob.type || 'image/jpeg';
-        return classify(item, await send('PUT', path, token, photo.blob, type), [200, 201]);
-      }
+      case 'photo': // outbox-photos.js: a photo the server refuses holds back no other item
+        return root.AuditorOutboxPhotos.sendPhoto(item, base, token, { send, classify, describe });
       case 'submit':
         return classify(item, await send('POST', `${base}/submit`, token), [200]);
       case 'post-visit':
@@ -183,6 +173,9 @@
       item.nextAt = Date.now() + delayFor(item.step || 1, result.retryAfter, result.outcome === 'offline');
       return (await mark(item, 'waiting', result.message)) ? result : { outcome: 'gone' };
     }
+    if (result.outcome === 'refused') {
+      return (await mark(item, 'refused', result.message)) ? result : { outcome: 'gone' };
+    }
     if (result.outcome === 'auth') await store().dropSession(item.userId, session.token);
     item.conflict = result.conflict || null;
     const state = result.outcome === 'auth' ? 'auth' : 'failed';
@@ -224,6 +217,7 @@
         report.failed += 1;
         continue;
       }
+      if (await root.AuditorOutboxPhotos.skip(item, report, mark)) continue;
       if (held.has(item.audit) || report.offline) {
         report.waiting += 1;
         continue;
@@ -251,7 +245,7 @@
         state.connected = true;
         continue;
       }
-      held.add(item.audit);
+      if (result.outcome !== 'refused') held.add(item.audit); // a refused photo holds no other
       tally(report, item, result);
     }
     return report;

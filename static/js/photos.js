@@ -146,3 +146,33 @@ export function photoField(draft, question, onChange) {
     list,
   );
 }
+
+/**
+ * "Replace photo" for a photo the server refused (outbox item `item`): a new photo (a new
+ * uuid) for the same question takes its place in the outbox, before the visit's submit.
+ */
+export function replaceControl(item, onReplaced) {
+  const id = `replace-${item.id}`;
+  const status = el('p', { class: 'photo-status', role: 'status' });
+  const input = el('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'visually-hidden', id });
+  input.addEventListener('change', async () => {
+    const [file] = input.files;
+    input.value = '';
+    if (!file) return;
+    status.textContent = 'Scaling the photo…';
+    const photo = { uuid: crypto.randomUUID(), audit: item.audit, question: item.question };
+    try {
+      Object.assign(photo, await scalePhoto(file), { createdAt: new Date().toISOString() });
+      await store.putPhoto(photo);
+      await globalThis.AuditorOutboxPhotos.replacePhoto(item.id, photo);
+    } catch (error) {
+      status.textContent = problemText(error);
+      return;
+    }
+    status.textContent = 'Photo replaced: it goes with the visit.';
+    announce(status.textContent);
+    onReplaced();
+  });
+  const label = el('label', { class: 'button secondary', for: id }, 'Replace photo');
+  return el('div', { class: 'photos replace' }, input, label, status);
+}

@@ -12,6 +12,7 @@ const STATES = {
   sending: 'Sending…',
   failed: 'Failed',
   auth: 'Needs a login',
+  refused: 'Refused by the server',
 };
 
 function itemRow(item) {
@@ -25,6 +26,7 @@ function itemRow(item) {
     if (!window.confirm(`Delete “${item.label}” of ${item.title} from the outbox? It will not be sent.`)) return;
     await outbox.remove(item.id);
     announce('Deleted from the outbox.');
+    if (item.state === 'refused') sendNow(); // its visit's submit waited for this
   });
   const detail = [];
   if (item.message) detail.push(item.message);

@@ -1,8 +1,9 @@
 // My visits: drafts on this phone (a queued one the server refused says why), planned
 // visits, an unplanned visit at a chosen store.
 import { get, getAll } from '../api.js';
-import { boot, onChange } from '../app.js';
+import { boot, onChange, sendNow } from '../app.js';
 import { reviewOf, startVisit } from '../drafts.js';
+import { replaceControl } from '../photos.js';
 import { visibleQuestions } from '../rules.js';
 import { el, fill, formatDateTime, param, userId } from '../ui.js';
 import { showClaims } from './claims.js';
@@ -23,7 +24,7 @@ function answeredCount(draft) {
 
 /** Why a queued visit is not going, or null while it simply waits (its first stuck item). */
 function failureOf(draft, items) {
-  const stuck = items.find((item) => item.audit === draft.uuid && (item.state === 'failed' || item.state === 'auth'));
+  const stuck = items.find((item) => item.audit === draft.uuid && ['failed', 'auth', 'refused'].includes(item.state));
   return stuck ? stuck.message || 'The server refused it.' : null;
 }
 
@@ -49,6 +50,10 @@ function draftCard(draft, items) {
     ),
     // a visit the server refused says so here, not "waiting to send" (issue 11)
     failure ? el('p', { class: 'failure', role: 'alert' }, `Not sent: ${failure}`) : null,
+    // a photo the server refused is replaced from here (a queued visit is read-only)
+    ...items
+      .filter((item) => item.audit === draft.uuid && item.state === 'refused')
+      .map((item) => replaceControl(item, () => sendNow())),
     el(
       'div',
       { class: 'row' },

@@ -247,7 +247,7 @@ def test_the_read_schema_of_a_user_has_no_password(client):
     read = schemas["User"]
     assert "password" not in read["properties"]
     assert set(read["required"]) == {
-        "id", "email", "name", "role", "region_ids", "location_id", "active"
+        "id", "email", "name", "role", "region_ids", "location_id", "active", "lead"
     }  # fmt: skip
     written = schemas["UserInput"]
     assert written["properties"]["password"] == {

@@ -13,13 +13,32 @@ from sqlalchemy.orm import Session
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # set inside read_only(): the transaction it begins reads, so it begins deferred
 _reading = ContextVar("reading", default=False)
+# set inside writing(): work outside a request whose transactions write (a queued job)
+_writing = ContextVar("writing", default=False)
 
 
 def _wants_write_lock() -> bool:
     # a request that may write takes SQLite's write lock when its transaction begins: with
-    # pysqlite's deferred default, a check-then-insert of two requests interleaves. Reads, and
-    # work outside requests (CLI, scripts), begin deferred so they never queue behind writers.
-    return has_request_context() and request.method not in SAFE_METHODS and not _reading.get()
+    # pysqlite's deferred default, a check-then-insert of two requests interleaves, and a read
+    # transaction that then writes fails at once ("database is locked", no busy wait) when
+    # another writer committed since it began. Reads, and work outside requests (CLI,
+    # scripts), begin deferred so they never queue behind writers; jobs say they write.
+    if _reading.get():
+        return False
+    if _writing.get():
+        return True
+    return has_request_context() and request.method not in SAFE_METHODS
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Outside a request: transactions begun in here take SQLite's write lock up front, as a
+    write request's do (a job reads, then records what it did)."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 @contextmanager

@@ -23,6 +23,7 @@ from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 
+from auditor.core.database import writing
 from auditor.core.extensions import db
 
 log = logging.getLogger(__name__)
@@ -74,10 +75,11 @@ def _app() -> Flask:
 
 
 def _in_app_context(fn: Callable) -> Callable:
-    # a context of its own: its own database session, never the enqueuing request's
+    # a context of its own: its own database session, never the enqueuing request's; a job
+    # writes, so on SQLite its transactions take the write lock when they begin
     @functools.wraps(fn)
     def run(*args, **kwargs):
-        with _app().app_context():
+        with _app().app_context(), writing():
             return fn(*args, **kwargs)
 
     return run

@@ -23,6 +23,7 @@
   const DEFAULTS = { baseMs: 2000, maxMs: 600000, offlineMaxMs: 8000, timeoutMs: 30000, bytesPerSecond: 25000 };
   let timer = null;
   let kicked = 0;
+  let kickLater = null;
 
   /** The outbox's clock; a test may shorten it with globalThis.AUDITOR_OUTBOX_CONFIG. */
   const config = () => ({ ...DEFAULTS, ...(root.AUDITOR_OUTBOX_CONFIG || {}) });
@@ -329,7 +330,15 @@
 
   /** A request of the app just went through: what waits for the server may go now. */
   async function kick() {
-    if (Date.now() - kicked < 2000) return null; // one nudge for a burst of reads
+    const wait = kicked + 2000 - Date.now();
+    if (wait > 0) {
+      // one nudge per burst of reads, yet the last is kept: it may be the first that got through
+      kickLater ||= setTimeout(() => {
+        kickLater = null;
+        kick().catch(() => {});
+      }, wait);
+      return null;
+    }
     kicked = Date.now();
     if (!(await store().outboxItems()).some((item) => item.state === 'waiting')) return null;
     return flush({ force: true });

@@ -48,6 +48,14 @@ def approve_one_return_one(admin, auditor, store, url: str) -> tuple[int, str, s
     return hook.get_json()["id"], approved, returned
 
 
+def recorded_delivered() -> int:
+    """How many deliveries the worker has recorded as delivered, read afresh: an arrival at
+    the receiver comes a moment before the worker writes it down."""
+    db.session.commit()
+    delivered = select(WebhookDelivery).where(WebhookDelivery.delivered_at.is_not(None))
+    return len(db.session.scalars(delivered).all())
+
+
 def failed_and_waiting() -> list[WebhookDelivery]:
     """Deliveries whose attempt failed (a status or an error) and whose retry waits, read
     afresh."""
@@ -98,6 +106,7 @@ def test_retries_then_one_arrival_each_across_a_killed_worker(jobs, people):
         first.kill()  # kill -9 while both retries wait
         jobs.worker(**FAST)
         wait_for(lambda: len(receiver.delivered()) >= 2, 60, jobs.log)
+        wait_for(lambda: recorded_delivered() == 2, 30, jobs.log)
         time.sleep(3)  # nothing more comes: no second arrival of either event
         assert len(receiver.delivered()) == 2
         assert len(receiver.all()) == 5  # three failures, two successes
@@ -119,6 +128,7 @@ def test_deliveries_survive_a_queue_that_lost_its_messages(jobs, people):
         time.sleep(max(0.0, (due - utcnow()).total_seconds()) + 0.3)  # past their next attempt
         jobs.worker(**FAST)  # its sweep at start finds them due
         wait_for(lambda: len(receiver.delivered()) >= 2, 30, jobs.log)
-        time.sleep(2)
+        wait_for(lambda: recorded_delivered() == 2, 30, jobs.log)
+        time.sleep(2)  # nothing more comes
         assert len(receiver.all()) == 4
         check_arrivals(receiver, admin, hook_id, approved, returned)

@@ -20,7 +20,6 @@ import argparse
 import gc
 import os
 import random
-import secrets
 import sys
 import tempfile
 import time
@@ -30,7 +29,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -39,6 +38,7 @@ from auditor.checklists import versions
 from auditor.core.extensions import db
 from auditor.models import Audit, Location, Region, User, region_managers, utcnow
 from auditor.people.passwords import PasswordHashing, hash_password
+from bench.databases import on_each_database
 from bench.rankings import count_queries, interleaved_medians
 
 PASSWORD = "bench-password"
@@ -242,21 +242,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        measure("SQLite", f"sqlite:///{folder}/bench.db", args)
-    if args.no_pg:
-        return
-    base = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
-    schema = f"bench_{secrets.token_hex(4)}"
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        measure("PostgreSQL", f"{base}?options=-csearch_path%3D{schema}", args)
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
+    on_each_database(measure, args, postgresql=not args.no_pg)
 
 
 if __name__ == "__main__":

@@ -13,18 +13,15 @@ local test database, in a schema of its own). Target (issue 12): under 50 ms per
 """
 
 import argparse
-import os
 import random
-import secrets
 import statistics
 import sys
-import tempfile
 import time
 import uuid
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -34,6 +31,7 @@ from auditor.checklists import versions
 from auditor.core.extensions import db
 from auditor.models import Audit, Location, Photo, Region, User, utcnow
 from auditor.photos import phash
+from bench.databases import on_each_database
 
 PER_AUDIT = 10
 BATCH = 20_000
@@ -186,22 +184,7 @@ def main() -> None:
     parser.add_argument("--no-sqlite", action="store_true")
     args = parser.parse_args()
     args.sizes = [int(size) for size in args.sizes.split(",")]
-    if not args.no_sqlite:
-        with tempfile.TemporaryDirectory() as folder:
-            measure("SQLite", f"sqlite:///{folder}/bench.db", args)
-    if args.no_pg:
-        return
-    base = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
-    schema = f"bench_{secrets.token_hex(4)}"
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        measure("PostgreSQL", f"{base}?options=-csearch_path%3D{schema}", args)
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
+    on_each_database(measure, args, sqlite=not args.no_sqlite, postgresql=not args.no_pg)
 
 
 if __name__ == "__main__":

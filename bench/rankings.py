@@ -14,9 +14,7 @@ manager dashboard page (/manager) at the same size, all regions and one region.
 
 import argparse
 import gc
-import os
 import random
-import secrets
 import statistics
 import sys
 import tempfile
@@ -27,7 +25,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, event, insert, select, text
+from sqlalchemy import event, insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -36,6 +34,7 @@ from auditor.checklists import versions
 from auditor.core.extensions import db
 from auditor.models import Audit, Location, Region, User, region_managers, utcnow
 from auditor.people.passwords import PasswordHashing, hash_password
+from bench.databases import on_each_database
 
 DAYS = 90
 PASSWORD = "bench-password"
@@ -245,21 +244,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        measure("SQLite", f"sqlite:///{folder}/bench.db", args)
-    if args.no_pg:
-        return
-    base = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
-    schema = f"bench_{secrets.token_hex(4)}"
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        measure("PostgreSQL", f"{base}?options=-csearch_path%3D{schema}", args)
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
+    on_each_database(measure, args, postgresql=not args.no_pg)
 
 
 if __name__ == "__main__":

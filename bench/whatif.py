@@ -17,7 +17,6 @@ import copy
 import gc
 import os
 import random
-import secrets
 import sys
 import tempfile
 import time
@@ -27,7 +26,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, insert, select, text
+from sqlalchemy import insert, select, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -38,6 +37,7 @@ from auditor.insights import whatif
 from auditor.insights.queries import Scope
 from auditor.models import Answer, Audit, Checklist, Location, Region, User, utcnow
 from auditor.people.passwords import PasswordHashing, hash_password
+from bench.databases import on_each_database
 from bench.rankings import count_queries, interleaved_medians
 
 PASSWORD = "bench-password"
@@ -233,21 +233,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-pg", action="store_true")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        measure("SQLite", f"sqlite:///{folder}/bench.db", args)
-    if args.no_pg:
-        return
-    base = os.environ.get("BENCH_PG_URL", "postgresql+psycopg://postgres@127.0.0.1/test")
-    schema = f"bench_{secrets.token_hex(4)}"
-    engine = create_engine(base)
-    with engine.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    try:
-        measure("PostgreSQL", f"{base}?options=-csearch_path%3D{schema}", args)
-    finally:
-        with engine.begin() as connection:
-            connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        engine.dispose()
+    on_each_database(measure, args, postgresql=not args.no_pg)
 
 
 if __name__ == "__main__":

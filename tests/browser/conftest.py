@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from PIL import ExifTags, Image
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from auditor.core.extensions import db
 from auditor.models import Assignment
@@ -34,14 +34,21 @@ AXE_URL = "/static/vendor/axe-core/axe.min.js"
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless chromium for the whole run."""
+def playwright() -> Iterator[Playwright]:
+    """One Playwright for the run: its sync API allows a single one per thread, so a module
+    that needs a browser launched with other flags launches it from this one."""
     if problem := chromium.missing():
         pytest.fail(f"{problem} The browser tests need it: they never skip.", pytrace=False)
-    with sync_playwright() as playwright:
-        launched = chromium.launch(playwright, extra=chromium.FAKE_MEDIA_ARGS)
-        yield launched
-        launched.close()
+    with sync_playwright() as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser(playwright) -> Iterator[Browser]:
+    """One headless chromium for the whole run."""
+    launched = chromium.launch(playwright, extra=chromium.FAKE_MEDIA_ARGS)
+    yield launched
+    launched.close()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ and screenshots of what the auditor sees (kept in docs/ when QUEUE_SCREENSHOTS i
 import os
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from tests.browser.conftest import log_in, wait_for
 from tests.factories import PASSWORD
@@ -15,10 +15,12 @@ TOKEN = "async () => (await AuditorStore.getMeta('session'))?.token || null"
 EMPTY = "async () => (await AuditorStore.outboxItems()).length === 0"
 
 
-def screenshot(page: Page, name: str) -> None:
-    """What the auditor sees now, as docs/screenshots/<name> when QUEUE_SCREENSHOTS is set."""
+def screenshot(target: Page | Locator, name: str) -> None:
+    """What the auditor sees now (the page, or one part of it), as docs/screenshots/<name> when
+    QUEUE_SCREENSHOTS is set: a test run leaves the repository's files alone."""
     if os.environ.get("QUEUE_SCREENSHOTS"):
-        page.screenshot(path=str(SCREENSHOTS / name), full_page=True)
+        whole = {"full_page": True} if isinstance(target, Page) else {}
+        target.screenshot(path=str(SCREENSHOTS / name), **whole)
 
 
 def open_outbox(phone, email: str, page_errors) -> Page:

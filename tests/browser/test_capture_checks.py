@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     wait_for,
     wait_until_offline_ready,
 )
+from tests.browser.queue_support import screenshot
 from tests.browser.test_offline_visit import fill_checklist, take_photos
 
 # every text the photo status line of a question shows, as it shows them
@@ -48,7 +49,7 @@ def test_a_number_beyond_its_bounds_is_said_at_the_field_and_blocks_submit(audit
     error.wait_for()
     assert error.text_content() == "Check this: must be from 0 to 3600 s."
     assert page.locator("#q-greet_seconds").get_attribute("class") == "q invalid"
-    page.locator("#q-greet_seconds").screenshot(path="docs/screenshots/queue-7-bounds.png")
+    screenshot(page.locator("#q-greet_seconds"), "queue-7-bounds.png")
 
     page.get_by_role("link", name="Review and submit").click()
     page.wait_for_selector("body[data-ready=true]")
@@ -76,7 +77,7 @@ def test_a_file_that_is_no_image_is_refused_when_chosen(audit_page, page_errors)
     assert page.locator("#ps-tidy").text_content() == "No photo added."
     assert photos_of(page, uuid) == 0
     assert page.locator("#q-tidy .thumbs li").count() == 0
-    page.locator("#q-tidy").screenshot(path="docs/screenshots/queue-7-not-a-photo.png")
+    screenshot(page.locator("#q-tidy"), "queue-7-not-a-photo.png")
 
     # with a real photo beside it, the photo is kept and the other refused
     real = {"name": "real.jpg", "mimeType": "image/jpeg", "buffer": photo_jpeg(800, 600, (9, 9, 9))}

@@ -8,6 +8,7 @@ visit is submitted."""
 from tests.api.audit_helpers import audit_body, new_uuid
 from tests.api.images import jpeg
 from tests.browser.conftest import log_in, wait_for
+from tests.browser.queue_support import screenshot
 from tests.browser.test_outbox import queue
 from tests.factories import PASSWORD
 from tests.live.conftest import call
@@ -55,14 +56,14 @@ def test_a_refused_photo_holds_back_only_the_submit(phone, server, visit, page_e
     refused = page.locator("li.item.state-refused")
     assert "Refused by the server" in refused.text_content()
     assert items[0][2] in refused.text_content()
-    page.screenshot(path="docs/screenshots/queue-7-refused-outbox.png")
+    screenshot(page, "queue-7-refused-outbox.png")
     # My visits says the visit is not sent, and why
     page.goto("/app")
     page.wait_for_selector("body[data-ready=true]")
     failure = page.locator("p.failure")
     failure.wait_for()
     assert failure.text_content() == f"Not sent: {items[0][2]}"
-    page.screenshot(path="docs/screenshots/queue-7-refused.png")
+    screenshot(page, "queue-7-refused.png")
 
     # the auditor drops the refused photo: the visit is submitted with the rest at once
     page.goto("/app/outbox")

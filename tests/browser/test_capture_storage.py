@@ -12,11 +12,12 @@ off (a privacy measure: the real figure would help fingerprint a phone), so this
 browser runs with them off; a real phone's browser answers estimate() with what it enforces.
 """
 
+import os
 import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from playwright.sync_api import Browser, BrowserContext
 
 from tests import chromium
 from tests.browser.conftest import (
@@ -35,18 +36,18 @@ RECORD_PERSIST = """(() => {
     const ask = navigator.storage.persist.bind(navigator.storage);
     navigator.storage.persist = () => { window.persistAsked = true; return ask(); };
 })();"""
+MOST_PHOTOS = 30
+# QUEUE_SCREENSHOTS=1 retakes docs/screenshots/queue-4*.png (as the queue tests do)
+SCREENSHOTS = bool(os.environ.get("QUEUE_SCREENSHOTS"))
 USAGE = "async () => (await navigator.storage.estimate()).usage"
 STORED = "async (u) => (await AuditorStore.photosOf(u)).length"
 
 
 @pytest.fixture(scope="module")
-def quota_browser() -> Iterator[Browser]:
-    if problem := chromium.missing():
-        pytest.fail(f"{problem} The browser tests need it: they never skip.", pytrace=False)
-    with sync_playwright() as playwright:
-        launched = chromium.launch(playwright, extra=[REAL_QUOTA])
-        yield launched
-        launched.close()
+def quota_browser(playwright) -> Iterator[Browser]:
+    launched = chromium.launch(playwright, extra=[REAL_QUOTA])
+    yield launched
+    launched.close()
 
 
 def new_phone(browser: Browser, server) -> BrowserContext:
@@ -123,27 +124,37 @@ def test_photos_beyond_the_quota_are_said_at_the_photo(quota_browser, server, vi
     wait_until_offline_ready(page)
     uuid = start_visit(page)
     page.wait_for_load_state("networkidle")
-    # warned before the first photo, well before the limit, then counting down
+    # warned before the first photo, well before the limit, then counting down; photos go in
+    # until one does not fit (about the 19th: the storage a photo takes varies a little)
     wait_for(page, "() => !document.getElementById('room').hidden")
-    warned = [room_left(page)]
-    for n in range(1, 19):
-        assert take(page, n) == ("1 photo added.", ""), f"photo {n}"
+    warned, added = [room_left(page)], 0
+    for n in range(1, MOST_PHOTOS + 1):
+        status, problem = take(page, n)
+        if status != "1 photo added.":
+            break
+        assert problem == "", f"photo {n}: {problem}"
+        added += 1
         warned.append(room_left(page))
+    else:
+        pytest.fail(f"{MOST_PHOTOS} photos went in: the quota was not enforced")
+    assert 15 <= added <= 20, added
     # before any photo the page reckons 1 MB a photo; then with the visit's own photos
     assert warned[0] is not None, warned
     assert warned[0] >= 5, warned
-    assert 16 <= warned[1] <= 18, warned
+    assert abs(warned[1] - (added - 1)) <= 2, warned
     assert warned[1:] == sorted(warned[1:], reverse=True), warned
     assert warned[-1] <= 1, warned
 
-    for n in (19, 20):
-        status, problem = take(page, n)
+    # the photo that did not fit, and the next one: said at the photo, never claimed added
+    for n in (added + 1, added + 2):
+        if n > added + 1:
+            status, problem = take(page, n)
         assert status == "No photo added.", f"photo {n}"
         assert problem.startswith("Not saved: this phone has no room left for the photo."), problem
         assert room_left(page) in (0, 1)
-    # nothing half-stored: the 18 photos that fit, each shown once, nothing queued
-    assert page.evaluate(STORED, uuid) == 18
-    assert page.locator("#q-tidy .thumbs li").count() == 18
+    # nothing half-stored: the photos that fit, each shown once, nothing queued
+    assert page.evaluate(STORED, uuid) == added
+    assert page.locator("#q-tidy .thumbs li").count() == added
     assert page.evaluate("async () => (await AuditorStore.outboxItems()).length") == 0
     # what the auditor sees at the question (below the sticky header): no "added", the message
     page.locator("#q-tidy .photos").evaluate(
@@ -153,13 +164,15 @@ def test_photos_beyond_the_quota_are_said_at_the_photo(quota_browser, server, vi
         page,
         "() => [...document.querySelectorAll('#q-tidy img')].slice(0, 6).every((i) => i.complete)",
     )
-    page.screenshot(path="docs/screenshots/queue-4.png")
+    if SCREENSHOTS:
+        page.screenshot(path="docs/screenshots/queue-4.png")
     # after a reload the same 18 photos are there, and the warning is the first thing seen
     page.reload()
     page.wait_for_selector("body[data-ready=true]")
     wait_for(page, "() => !document.getElementById('room').hidden")
     assert room_left(page) in (0, 1)
-    assert page.locator("#q-tidy .thumbs li").count() == 18
-    page.screenshot(path="docs/screenshots/queue-4-warning.png")
+    assert page.locator("#q-tidy .thumbs li").count() == added
+    if SCREENSHOTS:
+        page.screenshot(path="docs/screenshots/queue-4-warning.png")
     phone.close()
     assert page_errors == []

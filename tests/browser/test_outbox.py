@@ -25,7 +25,13 @@ QUEUE_VISIT = """async ({audit, userId, body, photos}) => {
         answers: {}, staffIds: [], staffNames: [], serverPhotos: [], removedPhotos: []});
     await AuditorOutbox.enqueueVisit({audit, userId, title: 'Store (S)', body,
         photos: photos.map((p) => ({uuid: p.uuid, question: p.question})), removals: []});
-    return AuditorOutbox.flush({force: true});
+    // a pass the page began itself (a read's nudge) may hold the outbox: wait for it, then send
+    let report = await AuditorOutbox.flush({force: true});
+    while (report.busy) {
+        await navigator.locks.request('auditor-outbox', async () => {});
+        report = await AuditorOutbox.flush({force: true});
+    }
+    return report;
 }"""
 
 

@@ -286,11 +286,13 @@
   /**
    * Send what can go now. `force` ignores the backoff (and does not grow it): a page load,
    * `online`, the page coming back into view, Background Sync, a request that went through
-   * and the retry button all mean conditions changed.
+   * and the retry button all mean conditions changed. `wait` runs after a pass under way
+   * instead of answering busy.
    */
-  async function flush({ force = false } = {}) {
+  async function flush({ force = false, wait = false } = {}) {
     const locks = root.navigator && root.navigator.locks;
     if (!locks) return run(force);
+    if (wait) return locks.request(LOCK, () => run(force));
     return locks.request(LOCK, { ifAvailable: true }, (lock) =>
       lock ? run(force) : { busy: true, sent: 0, waiting: 0, failed: 0 },
     );
@@ -341,7 +343,8 @@
     }
     kicked = Date.now();
     if (!(await store().outboxItems()).some((item) => item.state === 'waiting')) return null;
-    return flush({ force: true });
+    // a pass under way may have begun before the connection came back and found nothing due
+    return flush({ force: true, wait: true });
   }
 
   /** Send one item again now, whatever its state ("Keep mine" of a conflict too). */

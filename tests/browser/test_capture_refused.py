@@ -77,6 +77,15 @@ def test_a_refused_photo_holds_back_only_the_submit(phone, server, visit, page_e
     assert page_errors == []
 
 
+# what the page says to screen readers, one message after another (the next may follow fast)
+RECORD_ANNOUNCEMENTS = """() => {
+    const region = document.getElementById('announce');
+    window.said = [];
+    new MutationObserver(() => window.said.push(region.textContent))
+        .observe(region, {childList: true, characterData: true, subtree: true});
+}"""
+
+
 def test_a_refused_photo_is_replaced_from_my_visits(phone, server, visit, page_errors):
     page, audit, _report, good = queue_with_a_refused_photo(phone, visit, page_errors)
     page.wait_for_selector("li.item.state-refused")
@@ -85,8 +94,10 @@ def test_a_refused_photo_is_replaced_from_my_visits(phone, server, visit, page_e
     replace = page.get_by_text("Replace photo")
     replace.wait_for()
     new = {"name": "shelf.jpg", "mimeType": "image/jpeg", "buffer": jpeg(800, 600)}
+    page.evaluate(RECORD_ANNOUNCEMENTS)
     page.locator(".replace input[type=file]").set_input_files(files=[new])
-    page.get_by_text("Photo replaced: it goes with the visit.").wait_for()
+    # said at the photo and to screen readers; the card itself goes once the visit is sent
+    wait_for(page, "() => window.said.includes('Photo replaced: it goes with the visit.')")
     wait_for(page, "async () => (await AuditorStore.outboxItems()).length === 0")
     on_server = server_audit(server, visit, audit)
     assert on_server["status"] == "submitted"

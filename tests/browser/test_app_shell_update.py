@@ -10,6 +10,7 @@ import pytest
 
 from tests.api.audit_helpers import audit_body, new_uuid
 from tests.browser.conftest import log_in, start_visit, wait_for, wait_until_offline_ready
+from tests.browser.queue_support import screenshot as take_screenshot
 from tests.browser.test_outbox import queue
 
 # the new worker's fate after registration.update(): 'activated' or 'redundant' (install failed)
@@ -84,7 +85,7 @@ def assert_opens_offline(page, server, draft: str, queued: str, screenshot: str 
     page.wait_for_selector("body[data-ready=true]")
     assert page.locator("#v-greet_seconds").input_value() == "12"
     if screenshot:
-        page.screenshot(path=screenshot)
+        take_screenshot(page, screenshot)
     page.goto("/app/outbox")
     page.wait_for_selector("li.item")
     assert page.locator("#queue .card").count() == 1
@@ -102,7 +103,7 @@ def test_an_update_whose_page_fails_to_cache_leaves_the_old_version(ready, phone
     phone.route("**/app/audit", break_audit_page)  # the new worker cannot cache this page
     assert page.evaluate(UPDATE) == "redundant"
     assert page.evaluate(ACTIVE_VERSION) == before
-    assert_opens_offline(page, server, draft, queued, screenshot="docs/screenshots/queue-3.png")
+    assert_opens_offline(page, server, draft, queued, screenshot="queue-3.png")
 
     # the fault gone and the server back, the new version installs with every page
     server.start()

@@ -36,10 +36,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from auditor import create_app
 from auditor.checklists import versions
 from auditor.core.extensions import db
-from auditor.models import Audit, Location, Region, User, region_managers, utcnow
+from auditor.models import Audit, Region, User, region_managers, utcnow
 from auditor.people.passwords import PasswordHashing, hash_password
 from bench.databases import on_each_database
 from bench.rankings import count_queries, interleaved_medians
+from bench.worlds import insert_locations
 
 PASSWORD = "bench-password"
 LOCATIONS, AUDITORS = 1_000, 50
@@ -75,21 +76,7 @@ def populate(n_audits: int, rng: random.Random) -> None:
     db.session.add_all(regions)
     db.session.flush()
     auditor_ids = _people(regions)
-    db.session.execute(
-        insert(Location),
-        [
-            {
-                "code": f"L{i:04d}",
-                "name": f"Store {i}",
-                "region_id": regions[i % 10].id,
-                "address": "",
-                "timezone": "UTC",
-                "active": True,
-            }
-            for i in range(LOCATIONS)
-        ],
-    )
-    location_ids = list(db.session.scalars(select(Location.id)))
+    location_ids = insert_locations(regions, LOCATIONS)
     quality = {loc: rng.uniform(45, 92) for loc in location_ids}
     bias = {who: rng.uniform(-8, 8) for who in auditor_ids}
     now = utcnow()

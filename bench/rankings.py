@@ -32,9 +32,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from auditor import create_app
 from auditor.checklists import versions
 from auditor.core.extensions import db
-from auditor.models import Audit, Location, Region, User, region_managers, utcnow
+from auditor.models import Audit, Region, User, region_managers, utcnow
 from auditor.people.passwords import PasswordHashing, hash_password
 from bench.databases import on_each_database
+from bench.worlds import insert_locations
 
 DAYS = 90
 PASSWORD = "bench-password"
@@ -57,21 +58,7 @@ def populate(n_locations: int, n_audits: int, rng: random.Random) -> None:
     db.session.execute(
         insert(region_managers), [{"region_id": regions[0].id, "user_id": manager.id}]
     )
-    db.session.execute(
-        insert(Location),
-        [
-            {
-                "code": f"L{i:04d}",
-                "name": f"Store {i}",
-                "region_id": regions[i % 10].id,
-                "address": "",
-                "timezone": "UTC",
-                "active": True,
-            }
-            for i in range(n_locations)
-        ],
-    )
-    location_ids = list(db.session.scalars(select(Location.id)))
+    location_ids = insert_locations(regions, n_locations)
     quality = {loc: rng.uniform(45, 92) for loc in location_ids}
     now = utcnow()
     for start in range(0, n_audits, 20_000):

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from flask import current_app
 from flask_migrate import upgrade
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, text
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -35,10 +35,11 @@ from auditor.checklists import scoring, versions
 from auditor.core.extensions import db
 from auditor.insights import whatif
 from auditor.insights.queries import Scope
-from auditor.models import Answer, Audit, Checklist, Location, Region, User, utcnow
+from auditor.models import Answer, Audit, Checklist, Region, User, utcnow
 from auditor.people.passwords import PasswordHashing, hash_password
 from bench.databases import on_each_database
 from bench.rankings import count_queries, interleaved_medians
+from bench.worlds import insert_locations
 
 PASSWORD = "bench-password"
 LOCATIONS = 200
@@ -107,21 +108,7 @@ def populate(n_audits: int, n_older: int, rng: random.Random) -> int:
     admin = User(email="admin@bench.test", name="Admin", role="admin", password_hash=hashed)
     db.session.add_all([*regions, auditor, admin])
     db.session.flush()
-    db.session.execute(
-        insert(Location),
-        [
-            {
-                "code": f"L{i:04d}",
-                "name": f"Store {i}",
-                "region_id": regions[i % 10].id,
-                "address": "",
-                "timezone": "UTC",
-                "active": True,
-            }
-            for i in range(LOCATIONS)
-        ],
-    )
-    locations = list(db.session.scalars(select(Location.id)))
+    locations = insert_locations(regions, LOCATIONS)
     now = utcnow()
     for count, days in ((n_audits, (0, 89)), (n_older, (91, 700))):
         for start in range(0, count, 5_000):

@@ -60,7 +60,7 @@ def test_a_number_beyond_its_bounds_is_said_at_the_field_and_blocks_submit(audit
     page.get_by_role("link", name="Seconds until greeted").click()  # back to the field, corrected
     page.wait_for_selector("body[data-ready=true]")
     page.locator("#v-greet_seconds").fill("25")
-    assert page.locator("#err-greet_seconds").is_hidden()
+    page.locator("#err-greet_seconds").wait_for(state="hidden")  # the field checks on input
     page.get_by_role("link", name="Review and submit").click()
     page.wait_for_selector("body[data-ready=true]")
     assert page.get_by_role("button", name="Submit").is_enabled()
